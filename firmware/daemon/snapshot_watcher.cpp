@@ -1,0 +1,91 @@
+#include "daemon/snapshot_watcher.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <filesystem>
+
+namespace nodeplane::daemon {
+
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<SnapshotWatcher>> SnapshotWatcher::create(sd_event* loop, const std::string& path,
+                                                                 Callback onChange) {
+    std::unique_ptr<SnapshotWatcher> w(new SnapshotWatcher(loop, path, std::move(onChange)));
+    if (auto st = w->arm(); !st) return st.error();
+    return w;
+}
+
+Status SnapshotWatcher::arm() {
+    inotify_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (!inotify_.valid()) return Error::fromErrno(errno, "Failed to create inotify instance");
+
+    // A directory snapshot is watched itself; a file is watched through its
+    // directory, because editors and `mv` replace the file (a new inode) and a
+    // watch on the old inode would go silent.
+    std::error_code ec;
+    std::string dir;
+    if (fs::is_directory(path_, ec)) {
+        dir = path_;
+    } else {
+        fs::path p(path_);
+        dir = p.has_parent_path() ? p.parent_path().string() : ".";
+        watchedName_ = p.filename().string();
+    }
+    constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+                               IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB;
+    if (::inotify_add_watch(inotify_.get(), dir.c_str(), kMask) < 0)
+        return Error::fromErrno(errno, "Failed to watch '" + dir + "' for snapshot changes");
+
+    sd_event_source* src = nullptr;
+    int r = sd_event_add_io(loop_, &src, inotify_.get(), EPOLLIN, &SnapshotWatcher::onInotify, this);
+    if (r < 0) return Error::fromErrno(r, "Failed to add inotify to the event loop");
+    ioSource_.reset(src);
+
+    r = sd_event_add_time(loop_, &src, CLOCK_MONOTONIC, UINT64_MAX, 0, &SnapshotWatcher::onSettled, this);
+    if (r < 0) return Error::fromErrno(r, "Failed to add the settle timer");
+    settleTimer_.reset(src);
+    sd_event_source_set_enabled(settleTimer_.get(), SD_EVENT_OFF);
+    return {};
+}
+
+int SnapshotWatcher::onInotify(sd_event_source*, int fd, uint32_t, void* userdata) noexcept {
+    auto* self = static_cast<SnapshotWatcher*>(userdata);
+    alignas(struct inotify_event) std::array<char, 8192> buf;
+    bool relevant = false;
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n <= 0) break;
+        for (char* p = buf.data(); p < buf.data() + n;) {
+            auto* ev = reinterpret_cast<struct inotify_event*>(p);
+            std::string name = ev->len ? std::string(ev->name) : std::string();
+            if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_Q_OVERFLOW)) {
+                relevant = true;
+            } else if (self->watchedName_.empty()) {
+                relevant |= name.size() > 5 && name.ends_with(".toml") && name[0] != '.';
+            } else {
+                relevant |= name == self->watchedName_;
+            }
+            p += sizeof(struct inotify_event) + ev->len;
+        }
+    }
+    if (relevant) {
+        sd_event_source_set_time(self->settleTimer_.get(), monotonicDeadline(self->loop_, kSettleUsec));
+        sd_event_source_set_enabled(self->settleTimer_.get(), SD_EVENT_ONESHOT);
+    }
+    return 0;
+}
+
+int SnapshotWatcher::onSettled(sd_event_source*, uint64_t, void* userdata) noexcept {
+    auto* self = static_cast<SnapshotWatcher*>(userdata);
+    try {
+        self->onChange_();
+    } catch (const std::exception& e) {
+        spdlog::error("Snapshot change handler failed: {}", e.what());
+    }
+    return 0;
+}
+
+}  // namespace nodeplane::daemon

@@ -1,0 +1,48 @@
+// Watches the snapshot file or directory with inotify and reports "something
+// changed" once things settle, so a reload reads a finished write rather than
+// the middle of an editor's save (truncate, write, rename...).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/event.h"
+#include "common/result.h"
+#include "common/unique_fd.h"
+
+namespace nodeplane::daemon {
+
+class SnapshotWatcher {
+public:
+    using Callback = std::function<void()>;
+
+    // How long the path must stay quiet before the callback runs.
+    static constexpr std::uint64_t kSettleUsec = 150'000;
+
+    // Heap-allocated because the event sources point back at the object.
+    static Result<std::unique_ptr<SnapshotWatcher>> create(sd_event* loop, const std::string& path,
+                                                           Callback onChange);
+
+    SnapshotWatcher(const SnapshotWatcher&) = delete;
+    SnapshotWatcher& operator=(const SnapshotWatcher&) = delete;
+
+private:
+    SnapshotWatcher(sd_event* loop, std::string path, Callback onChange)
+        : loop_(loop), path_(std::move(path)), onChange_(std::move(onChange)) {}
+
+    Status arm();
+    static int onInotify(sd_event_source*, int fd, uint32_t revents, void* self) noexcept;
+    static int onSettled(sd_event_source*, uint64_t usec, void* self) noexcept;
+
+    sd_event* loop_;
+    std::string path_;
+    std::string watchedName_;  // file name in the watched directory, empty: any *.toml
+    Callback onChange_;
+    UniqueFd inotify_;
+    EventSourcePtr ioSource_;
+    EventSourcePtr settleTimer_;
+};
+
+}  // namespace nodeplane::daemon

@@ -1,0 +1,93 @@
+# Running the real nodeplaned inside a test node, and talking to it.
+# Needs NODEPLANED and NODEPLANECTL (paths to the built binaries).
+
+: "${NODEPLANED:?path to nodeplaned}"
+: "${NODEPLANECTL:?path to nodeplanectl}"
+
+declare -A NP_DAEMON_PID=()
+
+# np_config <node> <health-ip> <external-ifs> <snapshot> : writes
+# $NP_WORK/<node>/nodeplane.toml with its own bpffs, socket and health address.
+np_config() {
+  local node=$1 health_ip=$2 ext=$3 snapshot=$4
+  local dir=$NP_WORK/$node
+  mkdir -p "$dir"
+  [[ -d $dir/bpffs ]] || np_bpffs "$dir/bpffs"
+  local ifs=""
+  for i in $ext; do ifs+="\"$i\", "; done
+  cat > "$dir/nodeplane.toml" <<TOML
+[node]
+name = "$node"
+external-interfaces = [${ifs%, }]
+
+[state]
+source = "snapshot"
+snapshot = "$snapshot"
+
+[datapath]
+bpffs = "$dir/bpffs/nodeplane"
+
+[health]
+listen = "$health_ip:10256"
+
+[lifecycle]
+drain-seconds = 1
+
+[control]
+socket = "$dir/control.sock"
+system-bus = false
+
+[log]
+level = "debug"
+TOML
+}
+
+# np_daemon_start <node>: starts nodeplaned in the node's namespace.
+np_daemon_start() {
+  local node=$1
+  local dir=$NP_WORK/$node
+  ip netns exec "$(np_ns "$node")" "$NODEPLANED" --config "$dir/nodeplane.toml" >>"$dir/../$node-daemon.log" 2>&1 &
+  NP_DAEMON_PID[$node]=$!
+  NP_PIDS+=($!)
+}
+
+np_daemon_pid() { echo "${NP_DAEMON_PID[$1]}"; }
+
+# np_daemon_stop <node> [signal]
+np_daemon_stop() {
+  local node=$1 sig=${2:-TERM}
+  local pid=${NP_DAEMON_PID[$node]}
+  kill -"$sig" "$pid" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  wait "$pid" 2>/dev/null
+}
+
+np_ctl() {
+  local node=$1; shift
+  "$NODEPLANECTL" --socket "$NP_WORK/$node/control.sock" "$@"
+}
+
+# np_http <node> <url>: prints "<status> <body>" of a GET from inside the node.
+np_http() {
+  local node=$1 url=$2
+  np_in "$node" curl -s -m 2 -o /dev/stdout -w ' %{http_code}' "$url" 2>/dev/null | awk '{code=$NF; $NF=""; print code, $0}'
+}
+
+np_http_status() { np_http "$1" "$2" | awk '{print $1}'; }
+
+# np_wait_health <node> <url> <status> [timeout-s]
+np_wait_health() {
+  local node=$1 url=$2 want=$3 timeout=${4:-20}
+  local deadline=$((SECONDS + timeout)) got=""
+  while ((SECONDS < deadline)); do
+    got=$(np_http_status "$node" "$url")
+    [[ "$got" == "$want" ]] && return 0
+    sleep 0.1
+  done
+  np_fail "$url answered '$got', expected $want within ${timeout}s"
+}
+
+# np_json <node> <jq-filter>: query `nodeplanectl --output json status`.
+np_status_json() { np_ctl "$1" --output json status | jq -r "$2"; }
+
+np_last_updated() { np_http "$1" "$2" | sed 's/^[0-9]* //' | jq -r .lastUpdated; }
