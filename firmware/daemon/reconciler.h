@@ -1,0 +1,65 @@
+// Applies a DesiredNode to the kernel: the local endpoint map, per-pod host
+// routes and program attachment. It diffs desired against what the kernel
+// holds (not against what this process remembers), so a restarted daemon
+// adopts a previous daemon's datapath and writes only the difference.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/desired_node.h"
+#include "daemon/host_ports.h"
+
+namespace nodeplane::daemon {
+
+struct ReconcileReport {
+    int endpointsWritten = 0;
+    int endpointsRemoved = 0;
+    int routesWritten = 0;
+    int routesRemoved = 0;
+    int attached = 0;
+    int detached = 0;
+    std::vector<std::string> pendingInterfaces;  // desired but not present yet
+    std::vector<std::string> failures;           // tolerated, retried on the next pass
+
+    bool changedAnything() const {
+        return endpointsWritten + endpointsRemoved + routesWritten + routesRemoved + attached + detached > 0;
+    }
+};
+
+struct HostPorts {
+    LinkView& links;
+    EndpointMap& endpoints;
+    PodRoutes& routes;
+    ProgramAttacher& programs;
+};
+
+class Reconciler {
+public:
+    Reconciler(HostPorts ports, std::vector<std::string> externalInterfaces)
+        : ports_(ports), externalInterfaces_(std::move(externalInterfaces)) {}
+
+    // One full pass. Order matters for traffic: attach programs first, then
+    // write endpoints, then routes, then remove what is stale, so a pod is
+    // never reachable through a route before the datapath knows it.
+    ReconcileReport apply(const compiler::DesiredNode& desired);
+
+    // A link went away: its programs went with it; forget that we attached.
+    void linkRemoved(int ifindex);
+
+    const std::set<int>& attachedPods() const { return attachedPods_; }
+    const std::set<int>& attachedExternal() const { return attachedExternal_; }
+
+private:
+    void attachPrograms(const compiler::DesiredNode& desired, ReconcileReport& report);
+    void syncEndpoints(const compiler::DesiredNode& desired, ReconcileReport& report);
+    void syncRoutes(const compiler::DesiredNode& desired, ReconcileReport& report);
+
+    HostPorts ports_;
+    std::vector<std::string> externalInterfaces_;
+    std::set<int> attachedPods_;
+    std::set<int> attachedExternal_;
+};
+
+}  // namespace nodeplane::daemon
