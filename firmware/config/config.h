@@ -1,5 +1,7 @@
 // The daemon's configuration (config.md): one TOML file plus PATH.d/*.toml
-// drop-ins merged over it in name order. Keys are kebab-case.
+// drop-ins merged over it in name order. Keys are kebab-case; an unknown
+// table or key, a wrong type or a bad value is an error naming file, line,
+// column, table and key.
 #pragma once
 
 #include <cstdint>
@@ -14,37 +16,39 @@ enum class StateSource { Snapshot, Kubernetes };
 
 struct Config {
     struct Node {
-        std::string name;                             // default: the host name
-        std::vector<std::string> externalInterfaces;  // default: the default route's interface
+        std::string name;                             // default: the lowercased host name (set by loadConfig)
+        std::vector<std::string> externalInterfaces;  // empty: the default route's interface
         bool manageSysctls = true;                    // set forwarding sysctls in our netns
     } node;
 
     struct State {
         StateSource source = StateSource::Snapshot;
-        std::string snapshot = "/etc/nodeplane/state.toml";  // file or directory of *.toml
+        std::string snapshot = "/etc/nodeplane/state.toml";  // file or directory of *.toml; absolute
     } state;
 
     struct Kubernetes {
-        std::string kubeconfig;  // empty: in-cluster service account
+        std::string kubeconfig;  // empty: in-cluster service account; else absolute
         std::string lastKnown = "/var/lib/nodeplane/last-known.toml";
     } kubernetes;
 
     struct Datapath {
         std::string bpffs = "/sys/fs/bpf/nodeplane";
-        std::uint32_t maxLocalEndpoints = 65536;   // local pod addresses
-        std::uint32_t maxInterfaces = 4096;        // interfaces with counters
+        std::uint32_t maxLocalEndpoints = 65536;   // local pod addresses, 1..1048576
+        std::uint32_t maxInterfaces = 4096;        // interfaces with counters, 1..65536
     } datapath;
 
     struct Health {
+        // Validated "IP:port" ("[::]:10256" for IPv6); parseListenAddress()
+        // (config/listen_address.h) turns it into an address.
         std::string listen = "0.0.0.0:10256";
     } health;
 
     struct Lifecycle {
-        std::uint32_t drainSeconds = 30;
+        std::uint32_t drainSeconds = 30;  // 0..3600
     } lifecycle;
 
     struct Control {
-        std::string socket = "/run/nodeplane/control.sock";
+        std::string socket = "/run/nodeplane/control.sock";  // absolute, fits sockaddr_un
         bool systemBus = true;  // also serve on the system bus when one runs
     } control;
 
@@ -66,9 +70,14 @@ struct ConfigLoadResult {
     InputErrors errors;
 };
 
+// A missing main file is an error; a missing PATH.d is not. Every file is
+// checked even after an error, so all errors come back at once. Sets
+// node.name to the host name when no file sets it.
 ConfigLoadResult loadConfig(const std::string& path);
 
-// Parses one TOML document's text over `base` (for tests and for drop-ins).
+// Parses one TOML document's text over `base` (for tests and for drop-ins):
+// only the keys it sets change. On any error `base` is left untouched and
+// the errors, in file order, are returned.
 InputErrors applyConfigText(Config& base, const std::string& text, const std::string& fileName);
 
 }  // namespace nodeplane::config

@@ -22,6 +22,8 @@ struct SourceLocation {
     std::string file;
     int line = 0;
     int column = 0;
+
+    bool operator==(const SourceLocation&) const = default;
 };
 
 enum class Protocol : std::uint8_t { TCP, UDP, SCTP };
@@ -30,6 +32,8 @@ struct Taint {
     std::string key;
     std::string value;
     std::string effect;  // NoSchedule | PreferNoSchedule | NoExecute
+
+    bool operator==(const Taint&) const = default;
 };
 
 struct Node {
@@ -41,6 +45,8 @@ struct Node {
     bool unschedulable = false;
     bool deleting = false;  // metadata.deletionTimestamp is set
     SourceLocation where;
+
+    bool operator==(const Node&) const = default;
 };
 
 struct Namespace {
@@ -48,12 +54,16 @@ struct Namespace {
     Labels labels;
     Labels annotations;
     SourceLocation where;
+
+    bool operator==(const Namespace&) const = default;
 };
 
 struct ContainerPort {
     std::string name;  // may be empty
     std::uint16_t containerPort = 0;
     Protocol protocol = Protocol::TCP;
+
+    bool operator==(const ContainerPort&) const = default;
 };
 
 struct Pod {
@@ -67,6 +77,8 @@ struct Pod {
     std::vector<ContainerPort> ports;
     std::optional<std::string> interface;  // host-side interface, pods on this node only
     SourceLocation where;
+
+    bool operator==(const Pod&) const = default;
 };
 
 // A port number or an IANA_SVC_NAME, as Service targetPort and policy ports allow.
@@ -78,6 +90,8 @@ struct ServicePort {
     std::uint16_t port = 0;
     PortRef targetPort = std::uint16_t{0};  // 0: defaults to `port` (applied by the parser)
     std::uint16_t nodePort = 0;             // 0: none
+
+    bool operator==(const ServicePort&) const = default;
 };
 
 enum class ServiceType : std::uint8_t { ClusterIP, NodePort, LoadBalancer, ExternalName };
@@ -101,18 +115,28 @@ struct Service {
     std::uint16_t healthCheckNodePort = 0;
     std::vector<ServicePort> ports;
     SourceLocation where;
+    // type ExternalName only: the DNS name the service is an alias of. Such a
+    // service is a DNS CNAME and nothing else: it has no cluster IP, and the
+    // datapath ignores it, as kube-proxy does.
+    std::string externalName;
+
+    bool operator==(const Service&) const = default;
 };
 
 struct EndpointConditions {
     bool ready = true;        // nil ready means ready
     bool serving = true;      // nil serving takes the value of ready
     bool terminating = false;
+
+    bool operator==(const EndpointConditions&) const = default;
 };
 
 struct ObjectRef {
     std::string kind;
     std::string namespace_;
     std::string name;
+
+    bool operator==(const ObjectRef&) const = default;
 };
 
 struct Endpoint {
@@ -122,12 +146,16 @@ struct Endpoint {
     std::string zone;
     std::vector<std::string> hintsForZones;
     std::optional<ObjectRef> targetRef;
+
+    bool operator==(const Endpoint&) const = default;
 };
 
 struct EndpointPort {
     std::string name;
     std::uint16_t port = 0;
     Protocol protocol = Protocol::TCP;
+
+    bool operator==(const EndpointPort&) const = default;
 };
 
 enum class AddressType : std::uint8_t { IPv4, IPv6 };
@@ -140,6 +168,8 @@ struct EndpointSlice {
     std::vector<EndpointPort> ports;
     std::vector<Endpoint> endpoints;
     SourceLocation where;
+
+    bool operator==(const EndpointSlice&) const = default;
 };
 
 enum class SelectorOperator : std::uint8_t { In, NotIn, Exists, DoesNotExist };
@@ -148,29 +178,39 @@ struct SelectorRequirement {
     std::string key;
     SelectorOperator op = SelectorOperator::In;
     std::vector<std::string> values;
+
+    bool operator==(const SelectorRequirement&) const = default;
 };
 
 // {} selects everything.
 struct LabelSelector {
     Labels matchLabels;
     std::vector<SelectorRequirement> matchExpressions;
+
+    bool operator==(const LabelSelector&) const = default;
 };
 
 struct IpBlock {
     IpPrefix cidr;
     std::vector<IpPrefix> except;
+
+    bool operator==(const IpBlock&) const = default;
 };
 
 struct PolicyPeer {
     std::optional<LabelSelector> podSelector;
     std::optional<LabelSelector> namespaceSelector;
     std::optional<IpBlock> ipBlock;
+
+    bool operator==(const PolicyPeer&) const = default;
 };
 
 struct PolicyPort {
     Protocol protocol = Protocol::TCP;
     std::optional<PortRef> port;  // absent: every port of the protocol
     std::optional<std::uint16_t> endPort;
+
+    bool operator==(const PolicyPort&) const = default;
 };
 
 struct PolicyRule {
@@ -178,6 +218,8 @@ struct PolicyRule {
     // Kubernetes API treats an empty `from`/`to` like an absent one.
     std::vector<PolicyPeer> peers;
     std::vector<PolicyPort> ports;  // empty: all ports
+
+    bool operator==(const PolicyRule&) const = default;
 };
 
 enum class PolicyType : std::uint8_t { Ingress, Egress };
@@ -192,6 +234,8 @@ struct NetworkPolicy {
     std::vector<PolicyRule> ingress;
     std::vector<PolicyRule> egress;
     SourceLocation where;
+
+    bool operator==(const NetworkPolicy&) const = default;
 };
 
 struct Model {
@@ -208,6 +252,8 @@ struct Model {
             if (n.name == node) return &n;
         return nullptr;
     }
+
+    bool operator==(const Model&) const = default;
 };
 
 }  // namespace nodeplane::state

@@ -1,0 +1,152 @@
+// applyConfigText(): one configuration document read strictly over a base.
+// One function per table; each reads every key it knows, so the reader can
+// report the rest as unknown.
+#include <sys/un.h>
+
+#include <algorithm>
+
+#include "config/config.h"
+#include "config/listen_address.h"
+#include "config/name_syntax.h"
+#include "config/table_reader.h"
+#include "config/toml_document.h"
+
+namespace nodeplane::config {
+namespace {
+
+// Beyond these a value is a typo, not a choice.
+constexpr std::int64_t kMaxDrainSeconds = 3600;
+constexpr std::int64_t kMaxLocalEndpoints = 1 << 20;
+constexpr std::int64_t kMaxInterfaces = 1 << 16;
+// sockaddr_un.sun_path holds the path and its terminating NUL.
+constexpr std::size_t kMaxSocketPathBytes = sizeof(sockaddr_un{}.sun_path) - 1;
+
+template <typename T, typename U>
+void assign(T& target, std::optional<U>&& value) {
+    if (value) target = static_cast<T>(std::move(*value));
+}
+
+Result<std::string> absolutePath(std::string_view text) {
+    if (text.empty()) return Error::logical("must not be empty");
+    if (text.front() != '/') return Error::logical("'" + std::string(text) + "' is not an absolute path");
+    return std::string(text);
+}
+
+Result<std::string> emptyOrAbsolutePath(std::string_view text) {
+    if (text.empty()) return std::string();
+    return absolutePath(text);
+}
+
+Result<std::string> socketPath(std::string_view text) {
+    auto path = absolutePath(text);
+    if (path.ok() && path->size() > kMaxSocketPathBytes)
+        return Error::logical("'" + *path + "' is longer than a socket path can be (" +
+                              std::to_string(kMaxSocketPathBytes) + " bytes)");
+    return path;
+}
+
+Result<std::string> listenAddress(std::string_view text) {
+    auto parsed = parseListenAddress(text);
+    if (!parsed.ok()) return parsed.error();
+    return std::string(text);
+}
+
+Result<std::string> nodeName(std::string_view text) {
+    Status status = checkDnsSubdomain(text);
+    if (!status.ok()) return status.error();
+    return std::string(text);
+}
+
+void readNode(TableReader& r, Config::Node& node) {
+    assign(node.name, r.converted("name", nodeName));
+    if (auto names = r.items("external-interfaces", checkedString(checkInterfaceName))) {
+        // An empty list would mean "no external interface", which is easy to
+        // write by accident; leaving the key out picks the default route's.
+        const toml::node& list = *r.table().get("external-interfaces");
+        if (list.as_array()->empty())
+            r.error(list, "external-interfaces",
+                    "must name at least one interface; leave the key out for the default route's interface");
+        std::vector<std::string> unique;
+        for (auto& name : *names) {
+            if (std::find(unique.begin(), unique.end(), name.value) != unique.end()) {
+                r.errorAt(name.node->source(), name.path, "'" + name.value + "' is listed twice");
+                continue;
+            }
+            unique.push_back(name.value);
+        }
+        node.externalInterfaces = std::move(unique);
+    }
+    assign(node.manageSysctls, r.boolean("manage-sysctls"));
+}
+
+void readState(TableReader& r, Config::State& state) {
+    assign(state.source, r.oneOf<StateSource>("source", {{"snapshot", StateSource::Snapshot},
+                                                         {"kubernetes", StateSource::Kubernetes}}));
+    assign(state.snapshot, r.converted("snapshot", absolutePath));
+}
+
+void readKubernetes(TableReader& r, Config::Kubernetes& kubernetes) {
+    assign(kubernetes.kubeconfig, r.converted("kubeconfig", emptyOrAbsolutePath));
+    assign(kubernetes.lastKnown, r.converted("last-known", absolutePath));
+}
+
+void readDatapath(TableReader& r, Config::Datapath& datapath) {
+    assign(datapath.bpffs, r.converted("bpffs", absolutePath));
+    assign(datapath.maxLocalEndpoints, r.integer("max-local-endpoints", 1, kMaxLocalEndpoints));
+    assign(datapath.maxInterfaces, r.integer("max-interfaces", 1, kMaxInterfaces));
+}
+
+void readHealth(TableReader& r, Config::Health& health) { assign(health.listen, r.converted("listen", listenAddress)); }
+
+void readLifecycle(TableReader& r, Config::Lifecycle& lifecycle) {
+    assign(lifecycle.drainSeconds, r.integer("drain-seconds", 0, kMaxDrainSeconds));
+}
+
+void readControl(TableReader& r, Config::Control& control) {
+    assign(control.socket, r.converted("socket", socketPath));
+    assign(control.systemBus, r.boolean("system-bus"));
+}
+
+void readLog(TableReader& r, Config::Log& log) {
+    assign(log.level, r.oneOf<std::string>("level", {{"trace", "trace"},
+                                                     {"debug", "debug"},
+                                                     {"info", "info"},
+                                                     {"warn", "warn"},
+                                                     {"error", "error"}}));
+}
+
+template <typename Section, typename Read>
+void readTable(const ErrorSink& sink, TableReader& root, std::string_view name, Section& section, Read read) {
+    const toml::table* table = root.subtable(name);
+    if (!table) return;
+    TableReader reader(sink, *table, "[" + std::string(name) + "]", "");
+    read(reader, section);
+}
+
+}  // namespace
+
+InputErrors applyConfigText(Config& base, const std::string& text, const std::string& fileName) {
+    InputErrors errors;
+    auto document = parseToml(text, fileName, errors);
+    if (!document) return errors;
+
+    Config next = base;
+    {
+        ErrorSink sink{fileName, errors};
+        TableReader root = TableReader::document(sink, *document);
+        readTable(sink, root, "node", next.node, readNode);
+        readTable(sink, root, "state", next.state, readState);
+        readTable(sink, root, "kubernetes", next.kubernetes, readKubernetes);
+        readTable(sink, root, "datapath", next.datapath, readDatapath);
+        readTable(sink, root, "health", next.health, readHealth);
+        readTable(sink, root, "lifecycle", next.lifecycle, readLifecycle);
+        readTable(sink, root, "control", next.control, readControl);
+        readTable(sink, root, "log", next.log, readLog);
+    }  // the readers report unknown keys as they close
+
+    sortInFileOrder(errors, {fileName});
+    if (errors.empty()) base = std::move(next);
+    return errors;
+}
+
+}  // namespace nodeplane::config

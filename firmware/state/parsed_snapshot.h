@@ -1,0 +1,76 @@
+// What parsing snapshot documents produces before the cross-object checks:
+// the model, plus the facts those checks need with the place each came from
+// (references to other objects, values that must be unique). Files of a
+// directory are parsed one by one and appended; the checks run once on the
+// whole, so a reference may point into another file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/input_error.h"
+#include "state/model.h"
+
+namespace nodeplane::state {
+
+// A key of an object, where an error about it is reported.
+struct KeySite {
+    SourceLocation at;
+    std::string object;  // "Pod shop/web-1"
+    std::string key;     // "endpoints[0].targetRef"
+
+    InputError error(std::string message) const {
+        return InputError{at.file, at.line, at.column, object, key, std::move(message)};
+    }
+};
+
+// One object names another, which must exist once everything is read.
+struct Reference {
+    enum class Target {
+        Node,       // a [[nodes]] entry
+        Namespace,  // a [[namespaces]] entry, checked only when any are listed
+        Service,    // a Service in `namespace_`
+        Pod,        // a Pod in `namespace_`
+        ThisNode,   // `name` must be the snapshot's `node`
+    };
+    Target target;
+    std::string namespace_;
+    std::string name;
+    KeySite site;
+};
+
+// A value only one object may hold; a second holder is an error at its site.
+struct Claim {
+    enum class Kind {
+        Object,     // "Service shop/web": kind, namespace and name
+        PodIp,      // a pod IP (hostNetwork pods share the node's and claim none)
+        Interface,  // a local pod's host-side interface
+        ClusterIp,  // a Service cluster IP
+        NodePort,   // "30080/TCP"
+    };
+    Kind kind;
+    std::string value;
+    KeySite site;
+};
+
+// A document's `node = "..."`. Each file of a directory may set it; all
+// that do must agree.
+struct NodeSetting {
+    std::string name;
+    KeySite site;
+};
+
+struct ParsedSnapshot {
+    Model model;
+    std::vector<NodeSetting> nodeSettings;
+    std::vector<Reference> references;
+    std::vector<Claim> claims;
+    // A document could not be read at all (unreadable, syntax error, another
+    // format): checks across objects would only report the gaps it left.
+    bool incomplete = false;
+
+    // Appends another document's objects and facts (directory merge).
+    void append(ParsedSnapshot&& other);
+};
+
+}  // namespace nodeplane::state
