@@ -1,0 +1,37 @@
+/* Why the datapath dropped a packet. Helpers return these negated; the single
+ * exit of each program counts them in np_drops_v1 (index = reason) and
+ * returns TC_ACT_SHOT.
+ *
+ * Numbers are forever: pinned counters and logs outlive a daemon version, so
+ * a reason is never renumbered and a retired number is never reused (keep the
+ * enumerator with a RETIRED_ prefix). 0 is not a reason. */
+#ifndef NODEPLANE_ABI_DROP_REASONS_H
+#define NODEPLANE_ABI_DROP_REASONS_H
+
+enum np_drop_reason {
+	/* Truncated or self-contradicting Ethernet/IPv4 header: shorter than
+	 * its own fields say, IHL < 5, version != 4, total length beyond the
+	 * frame. */
+	NP_DROP_MALFORMED = 1,
+	/* A pod sent an IPv4 packet whose source is not one of its own
+	 * addresses (not a local endpoint, or one behind another interface). */
+	NP_DROP_SPOOFED_SOURCE = 2,
+	/* Forwarding would decrement the TTL to 0 (TTL <= 1 on arrival). No
+	 * ICMP time-exceeded is generated. */
+	NP_DROP_TTL_EXCEEDED = 3,
+	/* bpf_redirect_neigh() refused the redirect (it only does so for
+	 * arguments the kernel considers invalid). */
+	NP_DROP_REDIRECT_FAILED = 4,
+
+	/* Planned, numbered when they land: POLICY_DENIED, NO_BACKEND,
+	 * SOURCE_RANGE_DENIED, CT_MAP_FULL, SNAT_NO_PORT, UNSUPPORTED_L4. */
+
+	/* One past the highest number in use; not a reason. */
+	NP_DROP__COUNT,
+};
+
+/* np_drops_v1 has room for this many reasons; its size is part of its layout,
+ * so adding reasons below this bound needs no new map. */
+#define NP_DROPS_MAX_ENTRIES 256
+
+#endif /* NODEPLANE_ABI_DROP_REASONS_H */

@@ -1,0 +1,30 @@
+/* Names of the pinned maps: the contract between the programs, the daemon and
+ * the files under <bpffs>/maps. A layout change gets a new name (_v2), never
+ * an in-place change, because pinned maps outlive the daemon that made them.
+ *
+ * Reserved for later issues (names fixed here so nothing else takes them):
+ *   np_services_v1      (VIP, port, proto, scope) -> service          daemon
+ *   np_backend_slots_v1 (service id, slot) -> backend id              daemon
+ *   np_backends_v1      backend id -> address, port, flags, zone      daemon
+ *   np_rev_nat_v1       rev-NAT id -> VIP, port                       daemon
+ *   np_affinity_v1      (client, rev-NAT id) -> backend, last used    datapath, LRU
+ *   np_source_ranges_v1 (rev-NAT id, prefix) -> allow                 daemon, LPM
+ *   np_conntrack_v1     5-tuple + direction -> state, rev-NAT, ...    datapath, LRU
+ *   np_snat_v1          tuple -> translated tuple                     datapath, LRU
+ *   np_ipcache_v1       prefix -> identity, node address, flags       daemon, LPM
+ *   np_policy_v1        (endpoint, dir, identity, proto, port) -> .. daemon, LPM
+ *   np_events_v1        ring buffer of drop/trace records             datapath
+ */
+#ifndef NODEPLANE_ABI_MAPS_H
+#define NODEPLANE_ABI_MAPS_H
+
+#define NP_MAP_LOCAL_ENDPOINTS "np_local_endpoints_v1"
+#define NP_MAP_IFACE_STATS "np_iface_stats_v1"
+#define NP_MAP_STATS "np_stats_v1"
+#define NP_MAP_DROPS "np_drops_v1"
+
+/* Defaults of the sizes the daemon sets from its configuration. */
+#define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536
+#define NP_DEFAULT_MAX_INTERFACES 4096
+
+#endif /* NODEPLANE_ABI_MAPS_H */

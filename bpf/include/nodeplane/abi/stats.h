@@ -1,0 +1,45 @@
+/* Datapath counters: what happened to packets (np_stats_v1, indexed by
+ * enum np_stat) and per-interface traffic (np_iface_stats_v1). Drops are
+ * counted separately per reason in np_drops_v1 (drop_reasons.h), so adding a
+ * reason never moves a stat and vice versa. */
+#ifndef NODEPLANE_ABI_STATS_H
+#define NODEPLANE_ABI_STATS_H
+
+#include "nodeplane/abi/common.h"
+
+/* Outcomes of the packets a program let through. A program's helpers return
+ * one of these as their verdict (>= 0); the program's single exit counts it
+ * here and turns it into the tc action. Numbers are forever, like drop
+ * reasons. */
+enum np_stat {
+	/* from_pod: IPv4 to a local endpoint, redirected to its host end. */
+	NP_STAT_FORWARDED_LOCAL = 0,
+	/* IPv4 handed to the node's stack: from_pod for non-local destinations
+	 * (the node itself, other nodes), from_netdev for all traffic so far. */
+	NP_STAT_TO_STACK = 1,
+	/* ARP and every other non-IP ethertype, passed untouched (any hook). */
+	NP_STAT_PASSED_NON_IP = 2,
+	/* IPv6, passed untouched until the IPv6 datapath lands (any hook). */
+	NP_STAT_PASSED_IPV6 = 3,
+	/* to_pod: IPv4 let into a pod. */
+	NP_STAT_DELIVERED_TO_POD = 4,
+	/* to_netdev: IPv4 let out of an external interface. */
+	NP_STAT_TO_NETDEV = 5,
+	/* Not an outcome: packets whose interface found np_iface_stats_v1 full,
+	 * so their interface counters are missing. Raise maxInterfaces. */
+	NP_STAT_IFACE_STATS_FULL = 6,
+
+	/* One past the highest number in use; not a stat. */
+	NP_STAT__COUNT,
+};
+
+/* np_stats_v1 has room for this many stats (part of its layout). */
+#define NP_STATS_MAX_ENTRIES 64
+
+/* Key of np_iface_stats_v1. */
+struct np_iface_stats_key {
+	__u32 ifindex;
+	__u32 direction; /* enum np_direction */
+};
+
+#endif /* NODEPLANE_ABI_STATS_H */

@@ -1,0 +1,31 @@
+/* Local endpoint lookups: which pod owns an address and behind which host
+ * end it sits; the anti-spoofing rule built on that. */
+#ifndef NODEPLANE_LIB_ENDPOINTS_H
+#define NODEPLANE_LIB_ENDPOINTS_H
+
+#include "lib/endpoints_maps.h"
+
+static __always_inline struct np_endpoint_value *np_lookup_endpoint_v4(__be32 addr)
+{
+	struct np_endpoint_key key;
+
+	/* Padding and the unused 12 address bytes are part of the hash key. */
+	__builtin_memset(&key, 0, sizeof(key));
+	key.family = NP_FAMILY_IPV4;
+	__builtin_memcpy(key.addr, &addr, sizeof(addr));
+	return bpf_map_lookup_elem(&np_local_endpoints_v1, &key);
+}
+
+/* A pod may only send from its own addresses: the source must be a local
+ * endpoint behind the interface the packet arrived on. Otherwise one pod
+ * could impersonate another pod, or any address at all. */
+static __always_inline int np_check_source_v4(__u32 ifindex, __be32 saddr)
+{
+	struct np_endpoint_value *src = np_lookup_endpoint_v4(saddr);
+
+	if (!src || src->ifindex != ifindex)
+		return NP_DROP(NP_DROP_SPOOFED_SOURCE);
+	return 0;
+}
+
+#endif /* NODEPLANE_LIB_ENDPOINTS_H */

@@ -1,0 +1,20 @@
+/* tc egress of an external interface: traffic leaving the node. Counts and
+ * passes for now; SNAT bookkeeping for forwarded service traffic comes here. */
+#include "lib/exit.h"
+#include "lib/parse.h"
+
+SEC("tc")
+int np_to_netdev(struct __sk_buff *skb)
+{
+	struct np_packet pkt = {};
+	int l3 = np_parse(skb, &pkt);
+	int verdict;
+
+	if (l3 < 0)
+		verdict = l3;
+	else if (l3 == NP_L3_IPV4)
+		verdict = NP_STAT_TO_NETDEV;
+	else
+		verdict = np_pass_unhandled(&pkt);
+	return np_exit(skb, &pkt, NP_DIR_EGRESS, verdict);
+}

@@ -1,0 +1,216 @@
+#include "datapath/datapath.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+
+#include "common/c_handle.h"
+#include "common/unique_fd.h"
+#include "datapath/abi.h"
+#include "datapath/bpffs.h"
+#include "datapath/pinned_maps.h"
+#include "datapath/tc.h"
+#include "nodeplane_bpf.skel.h"
+
+namespace nodeplane::datapath {
+
+namespace {
+
+using Skeleton = CHandle<nodeplane_bpf, nodeplane_bpf__destroy>;
+
+constexpr std::array kPrograms = {Program::FromPod, Program::ToPod, Program::FromNetdev, Program::ToNetdev};
+
+bpf_program* programOf(const Skeleton& skel, Program program) {
+    switch (program) {
+    case Program::FromPod: return skel->progs.np_from_pod;
+    case Program::ToPod: return skel->progs.np_to_pod;
+    case Program::FromNetdev: return skel->progs.np_from_netdev;
+    case Program::ToNetdev: return skel->progs.np_to_netdev;
+    }
+    return nullptr;
+}
+
+Result<std::uint32_t> programId(int progFd) {
+    bpf_prog_info info{};
+    std::uint32_t len = sizeof(info);
+    if (int err = ::bpf_obj_get_info_by_fd(progFd, &info, &len); err != 0)
+        return Error::fromErrno(err, "Failed to inspect a loaded program");
+    return info.id;
+}
+
+// The kernel's name for a program that is not one of ours (a predecessor's).
+std::string kernelProgramName(std::uint32_t id) {
+    UniqueFd fd(::bpf_prog_get_fd_by_id(id));
+    if (!fd.valid()) return {};
+    bpf_prog_info info{};
+    std::uint32_t len = sizeof(info);
+    if (::bpf_obj_get_info_by_fd(fd.get(), &info, &len) != 0) return {};
+    return info.name;
+}
+
+std::string withoutTrailingSlashes(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+Status checkSizes(const Options& options) {
+    if (options.maxLocalEndpoints == 0) return Error::logical("max-local-endpoints must be at least 1");
+    // Two entries per interface (ingress and egress) must fit max_entries.
+    if (options.maxInterfaces == 0 || options.maxInterfaces > UINT32_MAX / 2)
+        return Error::logical("max-interfaces must be between 1 and " + std::to_string(UINT32_MAX / 2));
+    return {};
+}
+
+}  // namespace
+
+std::string_view programName(Program program) {
+    switch (program) {
+    case Program::FromPod: return "np_from_pod";
+    case Program::ToPod: return "np_to_pod";
+    case Program::FromNetdev: return "np_from_netdev";
+    case Program::ToNetdev: return "np_to_netdev";
+    }
+    return {};
+}
+
+struct Datapath::Impl {
+    Impl(Skeleton s, std::string dir)
+        : skel(std::move(s)),
+          bpffs(std::move(dir)),
+          endpoints(bpf_map__fd(skel->maps.np_local_endpoints_v1)),
+          stats(bpf_map__fd(skel->maps.np_iface_stats_v1), bpf_map__fd(skel->maps.np_stats_v1),
+                bpf_map__fd(skel->maps.np_drops_v1)) {}
+
+    Skeleton skel;
+    std::string bpffs;
+    BpfLocalEndpointTable endpoints;
+    BpfDatapathStats stats;
+    std::array<std::uint32_t, kPrograms.size()> programIds{};
+
+    int fd(Program program) const { return bpf_program__fd(programOf(skel, program)); }
+
+    Status attachPair(int ifindex, Program ingress, Program egress) {
+        // Egress first: by the time ingress can redirect to this interface,
+        // its egress side is already ours.
+        if (auto ok = attachTc(ifindex, TcDirection::Egress, fd(egress), std::string(programName(egress))); !ok)
+            return ok;
+        return attachTc(ifindex, TcDirection::Ingress, fd(ingress), std::string(programName(ingress)));
+    }
+
+    Result<HookAttachment> describeHook(int ifindex, TcDirection direction) const {
+        auto id = queryTc(ifindex, direction);
+        if (!id) return id.error();
+        HookAttachment hook;
+        if (!id->has_value()) return hook;
+        hook.attached = true;
+        hook.progId = **id;
+        for (std::size_t i = 0; i < kPrograms.size(); ++i) {
+            if (programIds[i] == hook.progId) {
+                hook.progName = programName(kPrograms[i]);
+                hook.current = true;
+            }
+        }
+        if (!hook.current) hook.progName = kernelProgramName(hook.progId);
+        return hook;
+    }
+};
+
+Datapath::Datapath(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Datapath::Datapath(Datapath&&) noexcept = default;
+Datapath& Datapath::operator=(Datapath&&) noexcept = default;
+Datapath::~Datapath() = default;
+
+Result<Datapath> Datapath::open(const Options& options) {
+    if (auto ok = checkSizes(options); !ok) return ok.error();
+    if (auto ok = prepareBpffsDir(options.bpffs); !ok) return ok.error();
+    const std::string bpffs = withoutTrailingSlashes(options.bpffs);
+    const std::string mapsDir = bpffs + "/maps";
+    const std::string progsDir = bpffs + "/progs";
+    for (const auto& dir : {mapsDir, progsDir})
+        if (auto ok = makeDir(dir); !ok) return ok.error();
+
+    // Maps declared with LIBBPF_PIN_BY_NAME are pinned at
+    // <pin_root_path>/<name>, or adopted from there when already pinned.
+    bpf_object_open_opts openOpts{};
+    openOpts.sz = sizeof(openOpts);
+    openOpts.pin_root_path = mapsDir.c_str();
+    Skeleton skel(nodeplane_bpf__open_opts(&openOpts));
+    if (!skel) return Error::fromErrno(errno, "Failed to open the datapath object");
+
+    if (int err = bpf_map__set_max_entries(skel->maps.np_local_endpoints_v1, options.maxLocalEndpoints); err != 0)
+        return Error::fromErrno(err, "Failed to size " NP_MAP_LOCAL_ENDPOINTS);
+    if (int err = bpf_map__set_max_entries(skel->maps.np_iface_stats_v1, 2 * options.maxInterfaces); err != 0)
+        return Error::fromErrno(err, "Failed to size " NP_MAP_IFACE_STATS);
+
+    auto replaced = unpinIncompatibleMaps(skel->obj);
+    if (!replaced) return replaced.error();
+    for (const auto& what : *replaced)
+        spdlog::warn("Replacing the pinned map {}: its contents start over", what);
+
+    if (int err = nodeplane_bpf__load(skel.get()); err != 0)
+        return Error::fromErrno(err, "Failed to load the datapath programs into the kernel");
+
+    auto impl = std::make_unique<Impl>(std::move(skel), bpffs);
+    for (std::size_t i = 0; i < kPrograms.size(); ++i) {
+        const int fd = impl->fd(kPrograms[i]);
+        if (auto ok = pinReplacing(fd, progsDir + "/" + std::string(programName(kPrograms[i]))); !ok)
+            return ok.error();
+        auto id = programId(fd);
+        if (!id) return id.error();
+        impl->programIds[i] = *id;
+    }
+    return Datapath(std::move(impl));
+}
+
+Status Datapath::attachPod(int ifindex) { return impl_->attachPair(ifindex, Program::FromPod, Program::ToPod); }
+
+Status Datapath::attachExternal(int ifindex) {
+    return impl_->attachPair(ifindex, Program::FromNetdev, Program::ToNetdev);
+}
+
+Status Datapath::detach(int ifindex) {
+    // Ingress first, mirroring attach: nothing redirects here once the
+    // interface stops sending into the datapath.
+    if (auto ok = detachTc(ifindex, TcDirection::Ingress); !ok) return ok;
+    return detachTc(ifindex, TcDirection::Egress);
+}
+
+Result<AttachInfo> Datapath::queryAttachment(int ifindex) const {
+    AttachInfo info;
+    auto ingress = impl_->describeHook(ifindex, TcDirection::Ingress);
+    if (!ingress) return ingress.error();
+    auto egress = impl_->describeHook(ifindex, TcDirection::Egress);
+    if (!egress) return egress.error();
+    info.ingress = std::move(*ingress);
+    info.egress = std::move(*egress);
+    return info;
+}
+
+LocalEndpointTable& Datapath::localEndpoints() { return impl_->endpoints; }
+
+DatapathStats& Datapath::stats() { return impl_->stats; }
+
+Result<std::vector<MapInfo>> Datapath::maps() const {
+    std::vector<MapInfo> out;
+    bpf_map* map = nullptr;
+    bpf_object__for_each_map(map, impl_->skel->obj) {
+        const char* pin = bpf_map__pin_path(map);
+        if (pin == nullptr) continue;  // .rodata and friends: not state
+        auto info = describeMap(bpf_map__fd(map), bpf_map__name(map), pin);
+        if (!info) return info.error();
+        out.push_back(std::move(*info));
+    }
+    return out;
+}
+
+int Datapath::programFd(Program program) const { return impl_->fd(program); }
+
+const std::string& Datapath::bpffs() const { return impl_->bpffs; }
+
+}  // namespace nodeplane::datapath

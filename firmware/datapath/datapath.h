@@ -1,0 +1,90 @@
+// The loaded datapath: the nodeplane_bpf object (four tc programs and their
+// maps), pinned under [datapath] bpffs so it outlives the daemon, and the
+// operations the daemon needs on it.
+//
+// Restart without a traffic gap: open() adopts the maps the previous daemon
+// pinned (libbpf reuses a pin of the same name and layout), so the reconciler
+// finds their contents and writes only the difference, and the attach calls
+// then replace the previous programs in place. A pinned map whose size no
+// longer matches the configuration is replaced by a fresh one before load;
+// the previous programs keep the old map until they are replaced, so the
+// reconciler must refill the new one before attaching.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "datapath/local_endpoints.h"
+#include "datapath/map_info.h"
+#include "datapath/stats.h"
+
+namespace nodeplane::datapath {
+
+enum class Program { FromPod, ToPod, FromNetdev, ToNetdev };
+
+// The program's name in the kernel and under <bpffs>/progs: "np_from_pod".
+std::string_view programName(Program program);
+
+struct Options {
+    std::string bpffs = "/sys/fs/bpf/nodeplane";  // [datapath] bpffs
+    std::uint32_t maxLocalEndpoints = 65536;      // pod addresses on this node
+    std::uint32_t maxInterfaces = 4096;           // interfaces with counters
+};
+
+// One tc hook of an interface, as seen at our handle and priority.
+struct HookAttachment {
+    bool attached = false;
+    std::uint32_t progId = 0;
+    std::string progName;  // "np_from_pod"; the kernel's name if not one of ours
+    bool current = false;  // the program this Datapath loaded, not a predecessor's
+};
+
+struct AttachInfo {
+    HookAttachment ingress;
+    HookAttachment egress;
+};
+
+class Datapath {
+public:
+    // Checks that options.bpffs is on a bpf filesystem, creates <bpffs>/maps
+    // and <bpffs>/progs, loads the object reusing pinned maps, and pins the
+    // programs as <bpffs>/progs/<name>.
+    static Result<Datapath> open(const Options& options);
+
+    Datapath(Datapath&&) noexcept;
+    Datapath& operator=(Datapath&&) noexcept;
+    Datapath(const Datapath&) = delete;
+    Datapath& operator=(const Datapath&) = delete;
+    // Closes this process's handles only: pins and attachments stay, so the
+    // node keeps forwarding after the daemon exits.
+    ~Datapath();
+
+    // from_pod at tc ingress, to_pod at tc egress of a pod's host end.
+    Status attachPod(int ifindex);
+    // from_netdev at tc ingress, to_netdev at tc egress of an external interface.
+    Status attachExternal(int ifindex);
+    // Removes our programs from both directions; already gone is fine.
+    Status detach(int ifindex);
+    // Which programs sit at our handle and priority on the interface.
+    Result<AttachInfo> queryAttachment(int ifindex) const;
+
+    LocalEndpointTable& localEndpoints();
+    DatapathStats& stats();
+    // Every pinned map: name, type, size and fill, for `nodeplanectl status`.
+    Result<std::vector<MapInfo>> maps() const;
+
+    // For tests and benchmarks (BPF_PROG_TEST_RUN) and for pinning checks.
+    int programFd(Program program) const;
+    const std::string& bpffs() const;
+
+private:
+    struct Impl;
+    explicit Datapath(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nodeplane::datapath

@@ -1,0 +1,233 @@
+// Datapath::open against a real bpffs: refusal of other filesystems, pinning,
+// adoption of a previous daemon's maps, size changes, and the typed maps.
+#include <CppUTest/TestHarness.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <optional>
+
+#include "common/unique_fd.h"
+#include "datapath/abi.h"
+#include "packet_test_support.h"
+#include "support/bpffs_mount.h"
+#include "support/counters.h"
+
+using namespace nodeplane;
+using namespace nodeplane::test;
+using datapath::Datapath;
+using datapath::LocalEndpoint;
+using datapath::Program;
+
+namespace {
+
+datapath::Datapath openOrFail(const datapath::Options& options) {
+    auto opened = Datapath::open(options);
+    if (!opened) FAIL(opened.error().message.c_str());
+    return std::move(*opened);
+}
+
+std::uint32_t idOf(int fd) {
+    bpf_prog_info info{};
+    std::uint32_t len = sizeof(info);
+    if (::bpf_obj_get_info_by_fd(fd, &info, &len) != 0) FAIL("cannot inspect a program");
+    return info.id;
+}
+
+std::uint32_t pinnedProgramId(const std::string& path) {
+    UniqueFd fd(::bpf_obj_get(path.c_str()));
+    if (!fd.valid()) FAIL(("nothing pinned at " + path).c_str());
+    return idOf(fd.get());
+}
+
+const datapath::MapInfo& mapNamed(const std::vector<datapath::MapInfo>& maps, const std::string& name) {
+    for (const auto& m : maps)
+        if (m.name == name) return m;
+    FAIL(("no map named " + name).c_str());
+    return maps.front();
+}
+
+}  // namespace
+
+TEST_GROUP(DatapathOpen) {
+    std::unique_ptr<BpffsMount> bpffs;
+    datapath::Options options;
+
+    void setup() override {
+        bpffs = orFail([] { return std::make_unique<BpffsMount>(); });
+        options.bpffs = bpffs->path() + "/node-a";  // created by open(), below the mount
+        options.maxLocalEndpoints = 1024;
+        options.maxInterfaces = 16;
+    }
+    void teardown() override { bpffs.reset(); }
+};
+
+TEST(DatapathOpen, RefusesADirectoryThatIsNotOnBpffs) {
+    char dir[] = "/tmp/np-notbpf-XXXXXX";
+    CHECK_TRUE(::mkdtemp(dir) != nullptr);
+    datapath::Options onTmp = options;
+    onTmp.bpffs = std::string(dir) + "/nodeplane";
+    auto opened = Datapath::open(onTmp);
+    struct stat st {};
+    const bool created = ::stat(onTmp.bpffs.c_str(), &st) == 0;
+    ::rmdir(onTmp.bpffs.c_str());
+    ::rmdir(dir);
+
+    CHECK_FALSE(opened.ok());
+    const auto& message = opened.error().message;
+    CHECK_TEXT(message.find("is not on a bpf filesystem") != std::string::npos, message.c_str());
+    CHECK_TEXT(message.find(onTmp.bpffs) != std::string::npos, message.c_str());
+    CHECK_FALSE_TEXT(created, "open() created the directory on the wrong filesystem");
+}
+
+TEST(DatapathOpen, RefusesZeroSizes) {
+    datapath::Options zero = options;
+    zero.maxLocalEndpoints = 0;
+    CHECK_FALSE(Datapath::open(zero).ok());
+    zero = options;
+    zero.maxInterfaces = 0;
+    CHECK_FALSE(Datapath::open(zero).ok());
+}
+
+TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
+    auto dp = openOrFail(options);
+    for (auto program : {Program::FromPod, Program::ToPod, Program::FromNetdev, Program::ToNetdev}) {
+        const std::string path = options.bpffs + "/progs/" + std::string(datapath::programName(program));
+        LONGS_EQUAL(idOf(dp.programFd(program)), pinnedProgramId(path));
+    }
+    auto maps = dp.maps();
+    CHECK_TRUE(maps.ok());
+    LONGS_EQUAL(4, maps->size());
+    const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
+    STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
+    STRCMP_EQUAL("hash", endpoints.type.c_str());
+    LONGS_EQUAL(1024, endpoints.maxEntries);
+    LONGS_EQUAL(0, endpoints.entries);
+    const auto& ifaceStats = mapNamed(*maps, NP_MAP_IFACE_STATS);
+    STRCMP_EQUAL("percpu_hash", ifaceStats.type.c_str());
+    LONGS_EQUAL(32, ifaceStats.maxEntries);  // two directions per interface
+    LONGS_EQUAL(NP_STATS_MAX_ENTRIES, mapNamed(*maps, NP_MAP_STATS).entries);
+    LONGS_EQUAL(NP_DROPS_MAX_ENTRIES, mapNamed(*maps, NP_MAP_DROPS).maxEntries);
+
+    CHECK_TRUE(dp.localEndpoints().upsert(ipOf(kPodA), {7, 1, 0, 0}).ok());
+    CHECK_TRUE(dp.localEndpoints().upsert(ipOf("fd00::a"), {7, 1, 0, 0}).ok());
+    LONGS_EQUAL(2, mapNamed(*dp.maps(), NP_MAP_LOCAL_ENDPOINTS).entries);
+}
+
+TEST(DatapathOpen, ASecondOpenAdoptsThePinnedMaps) {
+    std::optional<Datapath> first(openOrFail(options));
+    CHECK_TRUE(first->localEndpoints().upsert(ipOf(kPodA), {7, 42, 0, 0}).ok());
+    const auto firstMapId = mapNamed(*first->maps(), NP_MAP_LOCAL_ENDPOINTS).id;
+    const auto firstProgramId = idOf(first->programFd(Program::FromPod));
+
+    // Both alive: the restarted daemon starts before the old one is gone.
+    auto second = openOrFail(options);
+    LONGS_EQUAL(firstMapId, mapNamed(*second.maps(), NP_MAP_LOCAL_ENDPOINTS).id);
+    auto listed = second.localEndpoints().list();
+    CHECK_TRUE(listed.ok());
+    LONGS_EQUAL(1, listed->size());
+    CHECK_TRUE((LocalEndpoint{7, 42, 0, 0}) == listed->at(ipOf(kPodA)));
+
+    // The pins now name the new programs; the old daemon's handles closing
+    // changes nothing for what is pinned.
+    const std::string pin = options.bpffs + "/progs/np_from_pod";
+    CHECK_TRUE(firstProgramId != idOf(second.programFd(Program::FromPod)));
+    LONGS_EQUAL(idOf(second.programFd(Program::FromPod)), pinnedProgramId(pin));
+    first.reset();
+    LONGS_EQUAL(1, second.localEndpoints().list()->size());
+    LONGS_EQUAL(idOf(second.programFd(Program::FromPod)), pinnedProgramId(pin));
+}
+
+TEST(DatapathOpen, CountersSurviveARestart) {
+    auto netns = orFail([] { return ScopedNetns::create(); });
+    EnterNetns inside(netns);
+    int host = orFail([&] { return addVethPair(netns, "np-pod-a", "np-pod-a-p"); });
+    {
+        auto first = openOrFail(options);
+        auto frame = tcpFrame(kPodA, kPodB);
+        auto run = testRun(first.programFd(Program::FromPod), frame,
+                           SkbContext{static_cast<std::uint32_t>(host), static_cast<std::uint32_t>(host), 0});
+        CHECK_TRUE(run.ok());
+    }
+    auto second = openOrFail(options);
+    LONGS_EQUAL(1, dropCounter(second.stats(), "spoofed_source").packets);
+    LONGS_EQUAL(1, second.stats().interfaceCounters(host)->rxPackets);
+}
+
+TEST(DatapathOpen, ASizeChangeReplacesOnlyThatMap) {
+    {
+        auto first = openOrFail(options);
+        CHECK_TRUE(first.localEndpoints().upsert(ipOf(kPodA), {7, 1, 0, 0}).ok());
+    }
+    const auto statsId = [&] {
+        auto dp = openOrFail(options);
+        return mapNamed(*dp.maps(), NP_MAP_STATS).id;
+    }();
+
+    datapath::Options bigger = options;
+    bigger.maxLocalEndpoints = 2048;
+    auto second = openOrFail(bigger);
+    auto maps = second.maps();
+    CHECK_TRUE(maps.ok());
+    LONGS_EQUAL(2048, mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS).maxEntries);
+    LONGS_EQUAL(0, second.localEndpoints().list()->size());  // the reconciler refills it
+    LONGS_EQUAL(statsId, mapNamed(*maps, NP_MAP_STATS).id);    // untouched maps are adopted
+
+    // And the new map is pinned, so the next start adopts it in turn.
+    CHECK_TRUE(second.localEndpoints().upsert(ipOf(kPodB), {8, 2, 0, 0}).ok());
+    auto third = openOrFail(bigger);
+    LONGS_EQUAL(1, third.localEndpoints().list()->size());
+}
+
+TEST_GROUP(LocalEndpointTable) {
+    std::unique_ptr<BpffsMount> bpffs;
+    std::optional<Datapath> dp;
+
+    void setup() override {
+        bpffs = orFail([] { return std::make_unique<BpffsMount>(); });
+        datapath::Options options;
+        options.bpffs = bpffs->path();
+        options.maxLocalEndpoints = 64;
+        dp.emplace(openOrFail(options));
+    }
+    void teardown() override {
+        dp.reset();
+        bpffs.reset();
+    }
+};
+
+TEST(LocalEndpointTable, ListsWhatWasWrittenInBothFamilies) {
+    auto& table = dp->localEndpoints();
+    CHECK_TRUE(table.upsert(ipOf("10.200.1.10"), {3, 10, 0, 0}).ok());
+    CHECK_TRUE(table.upsert(ipOf("fd00:200:1::10"), {3, 10, 0, 0}).ok());
+    CHECK_TRUE(table.upsert(ipOf("10.200.1.11"), {4, 11, 5, 0}).ok());
+    auto listed = table.list();
+    CHECK_TRUE(listed.ok());
+    LONGS_EQUAL(3, listed->size());
+    CHECK_TRUE((LocalEndpoint{3, 10, 0, 0}) == listed->at(ipOf("10.200.1.10")));
+    CHECK_TRUE((LocalEndpoint{3, 10, 0, 0}) == listed->at(ipOf("fd00:200:1::10")));
+    CHECK_TRUE((LocalEndpoint{4, 11, 5, 0}) == listed->at(ipOf("10.200.1.11")));
+}
+
+TEST(LocalEndpointTable, UpsertOverwritesAndEraseIsIdempotent) {
+    auto& table = dp->localEndpoints();
+    CHECK_TRUE(table.upsert(ipOf("10.200.1.10"), {3, 10, 0, 0}).ok());
+    CHECK_TRUE(table.upsert(ipOf("10.200.1.10"), {9, 10, 0, 0}).ok());
+    LONGS_EQUAL(9, table.list()->at(ipOf("10.200.1.10")).ifindex);
+    CHECK_TRUE(table.erase(ipOf("10.200.1.10")).ok());
+    CHECK_TRUE(table.erase(ipOf("10.200.1.10")).ok());
+    LONGS_EQUAL(0, table.list()->size());
+}
+
+TEST(LocalEndpointTable, AFullTableSaysSo) {
+    auto& table = dp->localEndpoints();
+    for (std::uint32_t i = 0; i < 64; ++i)
+        CHECK_TRUE(table.upsert(IpAddress::v4(0x0ac80100 + i), {3, i, 0, 0}).ok());
+    auto overflow = table.upsert(ipOf("10.200.2.1"), {3, 99, 0, 0});
+    CHECK_FALSE(overflow.ok());
+    LONGS_EQUAL(E2BIG, overflow.error().errnum);
+    CHECK_TEXT(overflow.error().message.find("10.200.2.1") != std::string::npos, overflow.error().message.c_str());
+}
