@@ -1,0 +1,45 @@
+// The client side of org.nodeplane.Control1, for nodeplanectl: one blocking
+// call at a time over the daemon's socket or the system bus.
+#pragma once
+
+#include <string>
+
+#include "bus/bus_handles.h"
+#include "bus/names.h"
+#include "bus/node_status.h"
+#include "common/result.h"
+
+namespace nodeplane::bus {
+
+// Which daemon to talk to.
+struct Target {
+    std::string socketPath = kDefaultSocketPath;
+    bool systemBus = false;  // by name on the system bus instead of the socket
+
+    // "/run/nodeplane/control.sock" or "org.nodeplane.Control1 on the system bus"
+    std::string describe() const;
+};
+
+struct ReloadOutcome {
+    bool applied = false;
+    std::string message;  // what was applied, or why the reload was refused
+};
+
+class ControlClient {
+public:
+    // Connects and pings the daemon. An error here means the daemon cannot be
+    // reached (not running, wrong path, no permission); the message names the target.
+    static Result<ControlClient> connect(const Target& target);
+
+    // Errors from these are the daemon's (it answered with an error or broke off).
+    Result<NodeStatus> status();
+    Result<ReloadOutcome> reload();
+
+private:
+    ControlClient(BusPtr bus, const char* destination) : bus_(std::move(bus)), destination_(destination) {}
+
+    BusPtr bus_;
+    const char* destination_;  // nullptr peer-to-peer: there is no bus to route by name
+};
+
+}  // namespace nodeplane::bus

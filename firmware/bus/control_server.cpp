@@ -1,0 +1,209 @@
+#include "bus/control_server.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+
+#include "bus/status_codec.h"
+#include "common/log.h"
+#include "common/unique_fd.h"
+
+namespace nodeplane::bus {
+namespace {
+
+// Each peer holds an fd and a bus; a local root process gone wild should not
+// take the daemon's fd table with it.
+constexpr std::size_t kMaxConnections = 64;
+
+}  // namespace
+
+const sd_bus_vtable ControlServer::kVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_NAMES("GetStatus", "", "", kStatusSignature,
+                             SD_BUS_PARAM(node) SD_BUS_PARAM(stateSource) SD_BUS_PARAM(statePath)
+                                 SD_BUS_PARAM(phase) SD_BUS_PARAM(healthy) SD_BUS_PARAM(generation)
+                                     SD_BUS_PARAM(appliedUsec) SD_BUS_PARAM(lastRefusedReload)
+                                         SD_BUS_PARAM(pendingInterfaces) SD_BUS_PARAM(interfaces)
+                                             SD_BUS_PARAM(maps) SD_BUS_PARAM(stats),
+                             &ControlServer::onGetStatus, 0),
+    SD_BUS_METHOD_WITH_NAMES("Reload", "", "", "s", SD_BUS_PARAM(message), &ControlServer::onReload, 0),
+    SD_BUS_VTABLE_END,
+};
+
+ControlServer::ControlServer(sd_event* event, ControlHandler& handler) : event_(event), handler_(handler) {}
+
+ControlServer::~ControlServer() = default;
+
+Result<std::unique_ptr<ControlServer>> ControlServer::start(sd_event* event, ControlHandler& handler,
+                                                            const ControlServerOptions& options) {
+    std::unique_ptr<ControlServer> self(new ControlServer(event, handler));
+    int r = sd_id128_randomize(&self->serverId_);
+    if (r < 0) return Error::fromErrno(r, "Failed to make a server id for the control socket");
+    if (auto listening = self->listen(options.socketPath); !listening) return listening.error();
+    if (options.systemBus) self->joinSystemBus();
+    return self;
+}
+
+Status ControlServer::listen(const std::string& path) {
+    auto socket = ControlSocket::listen(path);
+    if (!socket) return socket.error();
+    socket_ = std::move(socket).value();
+
+    sd_event_source* source = nullptr;
+    int r = sd_event_add_io(event_, &source, socket_->fd(), EPOLLIN, &ControlServer::onAcceptable, this);
+    if (r < 0) return Error::fromErrno(r, "Failed to watch the control socket '" + path + "'");
+    acceptSource_.reset(source);
+    sd_event_source_set_description(source, "control-accept");
+
+    r = sd_event_add_defer(event_, &source, &ControlServer::onReap, this);
+    if (r < 0) return Error::fromErrno(r, "Failed to add the control connection reaper");
+    reaper_.reset(source);
+    sd_event_source_set_enabled(source, SD_EVENT_OFF);
+    sd_event_source_set_description(source, "control-reaper");
+    return {};
+}
+
+void ControlServer::joinSystemBus() {
+    sd_bus* raw = nullptr;
+    int r = sd_bus_open_system(&raw);
+    BusPtr bus(raw);
+    if (r < 0) {
+        spdlog::debug("No system bus ({}), serving the control API on the socket only", std::strerror(-r));
+        return;
+    }
+    if ((r = sd_bus_add_object_vtable(bus.get(), nullptr, kObjectPath, kInterface, kVtable, this)) < 0) {
+        spdlog::warn("Failed to add the control API to the system bus: {}, ignoring", std::strerror(-r));
+        return;
+    }
+    // Several daemons share one system bus when they run on one host (one per
+    // network namespace); the first owns the name, the others stay on their sockets.
+    if ((r = sd_bus_request_name(bus.get(), kBusName, 0)) < 0) {
+        spdlog::info("Cannot own {} on the system bus: {}, serving the control API on the socket only", kBusName,
+                     std::strerror(-r));
+        return;
+    }
+    if ((r = sd_bus_attach_event(bus.get(), event_, SD_EVENT_PRIORITY_NORMAL)) < 0) {
+        spdlog::warn("Failed to attach the system bus to the event loop: {}, ignoring", std::strerror(-r));
+        return;
+    }
+    systemBus_ = std::move(bus);
+}
+
+int ControlServer::onAcceptable(sd_event_source*, int, std::uint32_t, void* userdata) noexcept {
+    static_cast<ControlServer*>(userdata)->accept();
+    return 0;
+}
+
+void ControlServer::accept() noexcept {
+    for (;;) {
+        UniqueFd fd(::accept4(socket_->fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!fd.valid()) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno == EMFILE || errno == ENFILE) {
+                // The socket stays readable; accepting again waits until a
+                // peer leaves and frees an fd (see onReap).
+                spdlog::warn("Failed to accept on '{}': {}, pausing until a peer leaves", socket_->path(),
+                             std::strerror(errno));
+                sd_event_source_set_enabled(acceptSource_.get(), SD_EVENT_OFF);
+            } else if (errno != EAGAIN) {
+                spdlog::warn("Failed to accept on '{}': {}, ignoring", socket_->path(), std::strerror(errno));
+            }
+            return;
+        }
+        if (connections_.size() >= kMaxConnections) {
+            spdlog::warn("Refusing a control connection: {} are open already", connections_.size());
+            continue;
+        }
+        // The socket's mode already keeps others out; this also holds when
+        // an operator loosens it.
+        ucred peer{};
+        socklen_t length = sizeof peer;
+        if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
+            spdlog::warn("Failed to read the credentials of a control peer: {}, dropping it", std::strerror(errno));
+            continue;
+        }
+        if (peer.uid != 0 && peer.uid != ::geteuid()) {
+            spdlog::warn("Refusing a control connection from uid {} (pid {}): only root may control the daemon",
+                         peer.uid, peer.pid);
+            continue;
+        }
+        if (auto served = servePeer(fd.get()); !served) {
+            spdlog::warn("Failed to serve a control peer (pid {}): {}, dropping it", peer.pid,
+                         served.error().message);
+            continue;
+        }
+        fd.release();  // the bus owns it now
+    }
+}
+
+Status ControlServer::servePeer(int fd) {
+    sd_bus* raw = nullptr;
+    int r = sd_bus_new(&raw);
+    if (r < 0) return Error::fromErrno(r, "sd_bus_new");
+    // Until sd_bus_set_fd succeeds the fd is the caller's; the bus must not
+    // close it on the way out.
+    CHandle<sd_bus, sd_bus_unref> fresh(raw);
+    if ((r = sd_bus_set_fd(raw, fd, fd)) < 0) return Error::fromErrno(r, "sd_bus_set_fd");
+    BusPtr bus(fresh.release());
+    // Peer-to-peer: we are the server side of the SASL handshake; EXTERNAL
+    // authentication checks the peer's uid against its socket credentials.
+    if ((r = sd_bus_set_server(bus.get(), 1, serverId_)) < 0) return Error::fromErrno(r, "sd_bus_set_server");
+    // The uid was checked at accept; sd-bus' per-method CAP_SYS_ADMIN check is for bus clients.
+    if ((r = sd_bus_set_trusted(bus.get(), 1)) < 0) return Error::fromErrno(r, "sd_bus_set_trusted");
+    if ((r = sd_bus_add_object_vtable(bus.get(), nullptr, kObjectPath, kInterface, kVtable, this)) < 0)
+        return Error::fromErrno(r, "sd_bus_add_object_vtable");
+    // sd-bus tells a closed connection to its own matches with this local signal.
+    if ((r = sd_bus_match_signal(bus.get(), nullptr, nullptr, "/org/freedesktop/DBus/Local",
+                                 "org.freedesktop.DBus.Local", "Disconnected", &ControlServer::onDisconnected,
+                                 this)) < 0)
+        return Error::fromErrno(r, "sd_bus_match_signal");
+    if ((r = sd_bus_start(bus.get())) < 0) return Error::fromErrno(r, "sd_bus_start");
+    if ((r = sd_bus_attach_event(bus.get(), event_, SD_EVENT_PRIORITY_NORMAL)) < 0)
+        return Error::fromErrno(r, "sd_bus_attach_event");
+    connections_.push_back(std::move(bus));
+    return {};
+}
+
+int ControlServer::onDisconnected(sd_bus_message*, void* userdata, sd_bus_error*) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    sd_event_source_set_enabled(self->reaper_.get(), SD_EVENT_ONESHOT);
+    return 0;
+}
+
+int ControlServer::onReap(sd_event_source*, void* userdata) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    std::erase_if(self->connections_, [](const BusPtr& bus) { return sd_bus_is_open(bus.get()) <= 0; });
+    sd_event_source_set_enabled(self->acceptSource_.get(), SD_EVENT_ON);
+    return 0;
+}
+
+int ControlServer::onGetStatus(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        NodeStatus status = self->handler_.status();
+        sd_bus_message* raw = nullptr;
+        int r = sd_bus_message_new_method_return(call, &raw);
+        if (r < 0) return r;
+        MessagePtr reply(raw);
+        if ((r = appendStatus(reply.get(), status)) < 0) return r;
+        return sd_bus_send(nullptr, reply.get(), nullptr);
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to collect the status: %s", e.what());
+    }
+}
+
+int ControlServer::onReload(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        auto result = self->handler_.reload();
+        if (!result) return sd_bus_error_set(error, kErrorReloadRefused, result.error().message.c_str());
+        return sd_bus_reply_method_return(call, "s", result->c_str());
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Reload failed: %s", e.what());
+    }
+}
+
+}  // namespace nodeplane::bus

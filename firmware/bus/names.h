@@ -1,0 +1,17 @@
+// The names of the control API. They are a contract with scripts and with
+// the D-Bus policy file (systemd/org.nodeplane.Control1.conf).
+#pragma once
+
+namespace nodeplane::bus {
+
+inline constexpr const char* kBusName = "org.nodeplane.Control1";
+inline constexpr const char* kObjectPath = "/org/nodeplane/Control1";
+inline constexpr const char* kInterface = "org.nodeplane.Control1";
+
+// Reload() answers with this error when the new configuration or state is
+// refused; the daemon keeps running on what it had.
+inline constexpr const char* kErrorReloadRefused = "org.nodeplane.Error.ReloadRefused";
+
+inline constexpr const char* kDefaultSocketPath = "/run/nodeplane/control.sock";
+
+}  // namespace nodeplane::bus

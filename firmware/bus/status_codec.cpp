@@ -1,0 +1,155 @@
+#include "bus/status_codec.h"
+
+#include <vector>
+
+namespace nodeplane::bus {
+namespace {
+
+int appendStrings(sd_bus_message* m, const std::vector<std::string>& strings) {
+    std::vector<char*> pointers;
+    for (const auto& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
+    pointers.push_back(nullptr);
+    return sd_bus_message_append_strv(m, pointers.data());
+}
+
+int readStrings(sd_bus_message* m, std::vector<std::string>& strings) {
+    int r = sd_bus_message_enter_container(m, 'a', "s");
+    if (r < 0) return r;
+    const char* s = nullptr;
+    while ((r = sd_bus_message_read(m, "s", &s)) > 0) strings.emplace_back(s);
+    if (r < 0) return r;
+    return sd_bus_message_exit_container(m);
+}
+
+int appendInterface(sd_bus_message* m, const InterfaceStatus& i) {
+    int r = sd_bus_message_open_container(m, 'r', "sisastttt");
+    if (r < 0) return r;
+    r = sd_bus_message_append(m, "sis", i.name.c_str(), i.ifindex, i.role.c_str());
+    if (r < 0) return r;
+    r = appendStrings(m, i.programs);
+    if (r < 0) return r;
+    r = sd_bus_message_append(m, "tttt", i.rxPackets, i.rxBytes, i.txPackets, i.txBytes);
+    if (r < 0) return r;
+    return sd_bus_message_close_container(m);
+}
+
+int readInterface(sd_bus_message* m, InterfaceStatus& i) {
+    const char* name = nullptr;
+    const char* role = nullptr;
+    int r = sd_bus_message_read(m, "sis", &name, &i.ifindex, &role);
+    if (r < 0) return r;
+    i.name = name;
+    i.role = role;
+    r = readStrings(m, i.programs);
+    if (r < 0) return r;
+    return sd_bus_message_read(m, "tttt", &i.rxPackets, &i.rxBytes, &i.txPackets, &i.txBytes);
+}
+
+}  // namespace
+
+int appendStatus(sd_bus_message* m, const NodeStatus& s) {
+    int r = sd_bus_message_append(m, "ssssbtts", s.node.c_str(), s.stateSource.c_str(), s.statePath.c_str(),
+                                  s.phase.c_str(), static_cast<int>(s.healthy), s.generation, s.appliedUsec,
+                                  s.lastRefusedReload.c_str());
+    if (r < 0) return r;
+    r = appendStrings(m, s.pendingInterfaces);
+    if (r < 0) return r;
+
+    r = sd_bus_message_open_container(m, 'a', "(sisastttt)");
+    if (r < 0) return r;
+    for (const auto& i : s.interfaces)
+        if ((r = appendInterface(m, i)) < 0) return r;
+    r = sd_bus_message_close_container(m);
+    if (r < 0) return r;
+
+    r = sd_bus_message_open_container(m, 'a', "(ssuu)");
+    if (r < 0) return r;
+    for (const auto& map : s.maps)
+        if ((r = sd_bus_message_append(m, "(ssuu)", map.name.c_str(), map.type.c_str(), map.maxEntries,
+                                       map.entries)) < 0)
+            return r;
+    r = sd_bus_message_close_container(m);
+    if (r < 0) return r;
+
+    r = sd_bus_message_open_container(m, 'a', "(st)");
+    if (r < 0) return r;
+    for (const auto& stat : s.stats)
+        if ((r = sd_bus_message_append(m, "(st)", stat.name.c_str(), stat.value)) < 0) return r;
+    return sd_bus_message_close_container(m);
+}
+
+namespace {
+
+int readAll(sd_bus_message* m, NodeStatus& s) {
+    const char* node = nullptr;
+    const char* source = nullptr;
+    const char* path = nullptr;
+    const char* phase = nullptr;
+    const char* refused = nullptr;
+    int healthy = 0;
+    int r = sd_bus_message_read(m, "ssssbtts", &node, &source, &path, &phase, &healthy, &s.generation,
+                                &s.appliedUsec, &refused);
+    if (r < 0) return r;
+    s.node = node;
+    s.stateSource = source;
+    s.statePath = path;
+    s.phase = phase;
+    s.healthy = healthy != 0;
+    s.lastRefusedReload = refused;
+    r = readStrings(m, s.pendingInterfaces);
+    if (r < 0) return r;
+
+    r = sd_bus_message_enter_container(m, 'a', "(sisastttt)");
+    if (r < 0) return r;
+    while ((r = sd_bus_message_enter_container(m, 'r', "sisastttt")) > 0) {
+        InterfaceStatus i;
+        if ((r = readInterface(m, i)) < 0) return r;
+        if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+        s.interfaces.push_back(std::move(i));
+    }
+    if (r < 0) return r;
+    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+
+    r = sd_bus_message_enter_container(m, 'a', "(ssuu)");
+    if (r < 0) return r;
+    for (;;) {
+        const char* name = nullptr;
+        const char* type = nullptr;
+        MapStatus map;
+        r = sd_bus_message_read(m, "(ssuu)", &name, &type, &map.maxEntries, &map.entries);
+        if (r <= 0) break;
+        map.name = name;
+        map.type = type;
+        s.maps.push_back(std::move(map));
+    }
+    if (r < 0) return r;
+    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+
+    r = sd_bus_message_enter_container(m, 'a', "(st)");
+    if (r < 0) return r;
+    for (;;) {
+        const char* name = nullptr;
+        StatCounter stat;
+        r = sd_bus_message_read(m, "(st)", &name, &stat.value);
+        if (r <= 0) break;
+        stat.name = name;
+        s.stats.push_back(std::move(stat));
+    }
+    if (r < 0) return r;
+    return sd_bus_message_exit_container(m);
+}
+
+}  // namespace
+
+Result<NodeStatus> readStatus(sd_bus_message* message) {
+    if (sd_bus_message_has_signature(message, kStatusSignature) <= 0)
+        return Error::logical(std::string("The daemon's status has signature '") +
+                              sd_bus_message_get_signature(message, 1) + "', expected '" + kStatusSignature +
+                              "': nodeplanectl and nodeplaned differ in version");
+    NodeStatus status;
+    int r = readAll(message, status);
+    if (r < 0) return Error::fromErrno(r, "Failed to decode the daemon's status");
+    return status;
+}
+
+}  // namespace nodeplane::bus

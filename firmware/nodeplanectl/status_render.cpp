@@ -1,0 +1,132 @@
+#include "nodeplanectl/status_render.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "health/rfc3339.h"
+#include "nodeplanectl/text_table.h"
+
+namespace nodeplane::ctl {
+namespace {
+
+using std::chrono::system_clock;
+
+system_clock::time_point appliedAt(const bus::NodeStatus& status) {
+    return system_clock::time_point{std::chrono::microseconds{status.appliedUsec}};
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+    return out.empty() ? "-" : out;
+}
+
+std::string percentText(double percent) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.1f%%", percent);
+    return buf;
+}
+
+std::string appliedLine(const bus::NodeStatus& status, system_clock::time_point now) {
+    if (status.appliedUsec == 0) return "nothing applied yet";
+    auto age = std::chrono::floor<std::chrono::seconds>(now - appliedAt(status)).count();
+    return "generation " + std::to_string(status.generation) + " at " +
+           health::formatRfc3339Millis(appliedAt(status)) + " (" + std::to_string(std::max<long long>(age, 0)) +
+           " s ago)";
+}
+
+std::string interfacesText(const bus::NodeStatus& status) {
+    if (status.interfaces.empty()) return "Interfaces: none\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& i : status.interfaces)
+        rows.push_back({i.name, std::to_string(i.ifindex), i.role, joined(i.programs), std::to_string(i.rxPackets),
+                        std::to_string(i.rxBytes), std::to_string(i.txPackets), std::to_string(i.txBytes)});
+    return "Interfaces:\n" + renderTable({{"NAME"},
+                                          {"IFINDEX", true},
+                                          {"ROLE"},
+                                          {"PROGRAMS"},
+                                          {"RX PACKETS", true},
+                                          {"RX BYTES", true},
+                                          {"TX PACKETS", true},
+                                          {"TX BYTES", true}},
+                                         rows);
+}
+
+std::string mapsText(const bus::NodeStatus& status) {
+    if (status.maps.empty()) return "Maps: none\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& m : status.maps)
+        rows.push_back({m.name, m.type, std::to_string(m.entries) + "/" + std::to_string(m.maxEntries),
+                        percentText(fillPercent(m.entries, m.maxEntries))});
+    return "Maps:\n" + renderTable({{"NAME"}, {"TYPE"}, {"ENTRIES/MAX", true}, {"FILL", true}}, rows);
+}
+
+std::string statsText(const bus::NodeStatus& status) {
+    if (status.stats.empty()) return "Counters: none\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : status.stats) rows.push_back({s.name, std::to_string(s.value)});
+    return "Counters:\n" + renderTable({{"NAME"}, {"VALUE", true}}, rows);
+}
+
+}  // namespace
+
+double fillPercent(std::uint32_t entries, std::uint32_t maxEntries) {
+    if (maxEntries == 0) return 0.0;
+    return std::round(1000.0 * entries / maxEntries) / 10.0;
+}
+
+nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
+    using nlohmann::ordered_json;
+    ordered_json interfaces = ordered_json::array();
+    for (const auto& i : status.interfaces)
+        interfaces.push_back({{"name", i.name},
+                              {"ifindex", i.ifindex},
+                              {"role", i.role},
+                              {"programs", i.programs},
+                              {"rxPackets", i.rxPackets},
+                              {"rxBytes", i.rxBytes},
+                              {"txPackets", i.txPackets},
+                              {"txBytes", i.txBytes}});
+    ordered_json maps = ordered_json::array();
+    for (const auto& m : status.maps)
+        maps.push_back({{"name", m.name},
+                        {"type", m.type},
+                        {"entries", m.entries},
+                        {"maxEntries", m.maxEntries},
+                        {"fillPercent", fillPercent(m.entries, m.maxEntries)}});
+    ordered_json stats = ordered_json::array();
+    for (const auto& s : status.stats) stats.push_back({{"name", s.name}, {"value", s.value}});
+
+    ordered_json appliedAtJson = nullptr;
+    if (status.appliedUsec != 0) appliedAtJson = health::formatRfc3339Millis(appliedAt(status));
+    return ordered_json{{"node", status.node},
+                        {"phase", status.phase},
+                        {"healthy", status.healthy},
+                        {"stateSource", status.stateSource},
+                        {"statePath", status.statePath},
+                        {"generation", status.generation},
+                        {"appliedAt", std::move(appliedAtJson)},
+                        {"appliedUsec", status.appliedUsec},
+                        {"lastError", status.lastRefusedReload},
+                        {"pendingInterfaces", status.pendingInterfaces},
+                        {"interfaces", std::move(interfaces)},
+                        {"maps", std::move(maps)},
+                        {"stats", std::move(stats)}};
+}
+
+std::string statusToText(const bus::NodeStatus& status, system_clock::time_point now) {
+    std::string source = status.stateSource;
+    if (!status.statePath.empty()) source += " " + status.statePath;
+    std::string text;
+    text += "Node:     " + status.node + "\n";
+    text += "Phase:    " + status.phase + (status.healthy ? " (healthy)" : " (not healthy)") + "\n";
+    text += "State:    " + source + "\n";
+    text += "Applied:  " + appliedLine(status, now) + "\n";
+    if (!status.pendingInterfaces.empty())
+        text += "Pending:  " + joined(status.pendingInterfaces) + " (named by the state, not present yet)\n";
+    if (!status.lastRefusedReload.empty())
+        text += "Refused:  " + status.lastRefusedReload + " (the applied state stays in force)\n";
+    return text + "\n" + interfacesText(status) + "\n" + mapsText(status) + "\n" + statsText(status);
+}
+
+}  // namespace nodeplane::ctl
