@@ -1,8 +1,11 @@
 #include "daemon/reconciler.h"
 
+#include "netlink/route_plan.h"
+
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <set>
 
 namespace nodeplane::daemon {
 
@@ -62,11 +65,12 @@ void Reconciler::attachPrograms(const compiler::DesiredNode& desired, ReconcileR
 }
 
 void Reconciler::syncEndpoints(const compiler::DesiredNode& desired, ReconcileReport& report) {
-    std::map<IpAddress, EndpointEntry> wanted;
+    std::map<IpAddress, datapath::LocalEndpoint> wanted;
     for (const auto& ep : desired.localEndpoints) {
         auto ifindex = ports_.links.ifindexOf(ep.interface);
         if (!ifindex) continue;  // reported as pending; written when the link appears
-        wanted[ep.ip] = EndpointEntry{*ifindex, ep.endpointId};
+        wanted[ep.ip] = datapath::LocalEndpoint{.ifindex = static_cast<std::uint32_t>(*ifindex),
+                                                .endpointId = ep.endpointId};
     }
     auto actual = ports_.endpoints.list();
     if (!actual) {
@@ -95,29 +99,29 @@ void Reconciler::syncEndpoints(const compiler::DesiredNode& desired, ReconcileRe
 }
 
 void Reconciler::syncRoutes(const compiler::DesiredNode& desired, ReconcileReport& report) {
-    std::set<PodRoute> wanted;
-    for (const auto& ep : desired.localEndpoints) {
-        if (auto ifindex = ports_.links.ifindexOf(ep.interface)) wanted.insert(PodRoute{ep.ip, *ifindex});
-    }
+    std::vector<netlink::Route> wanted;
+    for (const auto& ep : desired.localEndpoints)
+        if (auto ifindex = ports_.links.ifindexOf(ep.interface)) wanted.push_back(netlink::Route::toPod(ep.ip, *ifindex));
     auto owned = ports_.routes.listOwned();
     if (!owned) {
         report.failures.push_back(owned.error().message);
         spdlog::error("Failed to list host routes: {}", owned.error().message);
         return;
     }
-    std::set<PodRoute> actual(owned->begin(), owned->end());
-    for (const auto& route : wanted) {
-        if (actual.contains(route)) continue;
+    // The plan knows the kernel's idea of route identity (per family), and
+    // orders replacements before removals so traffic moves first.
+    auto plan = netlink::planRoutes(wanted, *owned);
+    for (const auto& route : plan.replace) {
         if (auto st = ports_.routes.replace(route); !st) {
+            // A host end that is down refuses routes (ENETDOWN); its link-up
+            // event brings another pass.
             report.failures.push_back(st.error().message);
-            spdlog::error("Failed to route {} to ifindex {}: {}", route.ip.toString(), route.ifindex,
-                          st.error().message);
+            spdlog::warn("Failed to install route {}: {}, will retry", netlink::describe(route), st.error().message);
             continue;
         }
         ++report.routesWritten;
     }
-    for (const auto& route : actual) {
-        if (wanted.contains(route)) continue;
+    for (const auto& route : plan.remove) {
         if (auto st = ports_.routes.remove(route); !st) {
             report.failures.push_back(st.error().message);
             continue;

@@ -10,6 +10,8 @@
 
 #include "compiler/desired_node.h"
 #include "daemon/host_ports.h"
+#include "datapath/local_endpoints.h"
+#include "netlink/route_table.h"
 
 namespace nodeplane::daemon {
 
@@ -30,8 +32,8 @@ struct ReconcileReport {
 
 struct HostPorts {
     LinkView& links;
-    EndpointMap& endpoints;
-    PodRoutes& routes;
+    datapath::LocalEndpointTable& endpoints;
+    netlink::RouteTable& routes;
     ProgramAttacher& programs;
 };
 
@@ -44,6 +46,9 @@ public:
     // write endpoints, then routes, then remove what is stale, so a pod is
     // never reachable through a route before the datapath knows it.
     ReconcileReport apply(const compiler::DesiredNode& desired);
+
+    // [node] external-interfaces changed on reload; the next pass applies it.
+    void setExternalInterfaces(std::vector<std::string> names) { externalInterfaces_ = std::move(names); }
 
     // A link went away: its programs went with it; forget that we attached.
     void linkRemoved(int ifindex);

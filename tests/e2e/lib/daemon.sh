@@ -59,7 +59,7 @@ np_daemon_stop() {
   local pid=${NP_DAEMON_PID[$node]}
   kill -"$sig" "$pid" 2>/dev/null
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  wait "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
 }
 
 np_ctl() {
@@ -67,10 +67,14 @@ np_ctl() {
   "$NODEPLANECTL" --socket "$NP_WORK/$node/control.sock" "$@"
 }
 
-# np_http <node> <url>: prints "<status> <body>" of a GET from inside the node.
+# np_http <node> <url>: prints "<status> <body>" of a GET from inside the node
+# ("000 " when nothing answered).
 np_http() {
-  local node=$1 url=$2
-  np_in "$node" curl -s -m 2 -o /dev/stdout -w ' %{http_code}' "$url" 2>/dev/null | awk '{code=$NF; $NF=""; print code, $0}'
+  local node=$1 url=$2 out
+  out=$(np_in "$node" curl -s -m 2 -w '\n%{http_code}' "$url" 2>/dev/null) || true
+  [[ -n "$out" ]] || out=$'\n000'
+  local code=${out##*$'\n'}
+  printf '%s %s\n' "$code" "${out%$'\n'*}"
 }
 
 np_http_status() { np_http "$1" "$2" | awk '{print $1}'; }

@@ -117,7 +117,7 @@ np_pod() {
 # np_pod_delete <node> <pod> <host-ifname>: the pod's veth goes away (the CNI DEL).
 np_pod_delete() {
   local node; node=$(np_ns "$1")
-  ip -n "$node" link del "$4" 2>/dev/null
+  ip -n "$node" link del "$3" 2>/dev/null
   ip netns del "$(np_ns "$2")" 2>/dev/null
 }
 

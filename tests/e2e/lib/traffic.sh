@@ -41,12 +41,12 @@ np_wait_listen() {
 # np_tcp_request <from> <ip> <port>: prints the answering server's name.
 np_tcp_request() {
   local from=$1 ip=$2 port=$3
-  echo hello | np_in "$from" socat -T 2 - TCP:"$ip":"$port",connect-timeout=2 2>/dev/null | head -n 1
+  { echo hello | np_in "$from" socat -T 2 - TCP:"$ip":"$port",connect-timeout=2 2>/dev/null | head -n 1; } || true
 }
 
 np_udp_request() {
   local from=$1 ip=$2 port=$3
-  echo hello | np_in "$from" socat -T 2 - UDP:"$ip":"$port" 2>/dev/null | head -n 1
+  { echo hello | np_in "$from" socat -T 2 - UDP:"$ip":"$port" 2>/dev/null | head -n 1; } || true
 }
 
 np_expect_tcp() {

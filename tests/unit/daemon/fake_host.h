@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "daemon/host_ports.h"
+#include "datapath/local_endpoints.h"
+#include "netlink/route_table.h"
 
 namespace nodeplane::daemon::testing {
 
@@ -20,12 +22,12 @@ struct FakeLinks : LinkView {
     }
 };
 
-struct FakeEndpoints : EndpointMap {
-    std::map<IpAddress, EndpointEntry> entries;
+struct FakeEndpoints : datapath::LocalEndpointTable {
+    std::map<IpAddress, datapath::LocalEndpoint> entries;
     int writes = 0;
     int erases = 0;
-    Result<std::map<IpAddress, EndpointEntry>> list() override { return entries; }
-    Status upsert(const IpAddress& ip, const EndpointEntry& e) override {
+    Result<std::map<IpAddress, datapath::LocalEndpoint>> list() const override { return entries; }
+    Status upsert(const IpAddress& ip, const datapath::LocalEndpoint& e) override {
         ++writes;
         entries[ip] = e;
         return {};
@@ -37,19 +39,29 @@ struct FakeEndpoints : EndpointMap {
     }
 };
 
-struct FakeRoutes : PodRoutes {
-    std::set<PodRoute> routes;
+// Keyed like the kernel's main table: one route per destination (and metric,
+// which we never set), so a replace with a new device overwrites.
+struct FakeRoutes : netlink::RouteTable {
+    std::map<IpPrefix, netlink::Route> routes;
     int writes = 0;
-    Result<std::vector<PodRoute>> listOwned() override { return std::vector<PodRoute>(routes.begin(), routes.end()); }
-    Status replace(const PodRoute& r) override {
+    Result<std::vector<netlink::Route>> listOwned() override {
+        std::vector<netlink::Route> out;
+        for (const auto& [dst, r] : routes) out.push_back(r);
+        return out;
+    }
+    Status replace(const netlink::Route& r) override {
         ++writes;
-        std::erase_if(routes, [&](const PodRoute& x) { return x.ip == r.ip; });
-        routes.insert(r);
+        routes[r.destination] = r;
         return {};
     }
-    Status remove(const PodRoute& r) override {
-        routes.erase(r);
+    Status remove(const netlink::Route& r) override {
+        auto it = routes.find(r.destination);
+        if (it != routes.end() && it->second.oif == r.oif) routes.erase(it);
         return {};
+    }
+    bool has(const char* ip, int ifindex) const {
+        auto it = routes.find(IpPrefix{*IpAddress::parse(ip), IpAddress::parse(ip)->bitLength()});
+        return it != routes.end() && it->second.oif == ifindex;
     }
 };
 

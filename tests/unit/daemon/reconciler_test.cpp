@@ -47,9 +47,9 @@ TEST(Reconciler, ProgramsEndpointsAndRoutesForPresentInterfaces) {
     CHECK(programs.attached.at(2) == InterfaceRole::External);
     CHECK(programs.attached.at(10) == InterfaceRole::Pod);
     LONGS_EQUAL(2, endpoints.entries.size());
-    CHECK(endpoints.entries.at(ip("10.0.0.2")) == (EndpointEntry{11, 2}));
+    CHECK(endpoints.entries.at(ip("10.0.0.2")) == (datapath::LocalEndpoint{.ifindex = 11, .endpointId = 2}));
     LONGS_EQUAL(2, routes.routes.size());
-    CHECK(routes.routes.contains(PodRoute{ip("10.0.0.1"), 10}));
+    CHECK(routes.has("10.0.0.1", 10));
     LONGS_EQUAL(1, report.pendingInterfaces.size());
     STRCMP_EQUAL("np-late", report.pendingInterfaces[0].c_str());
 }
@@ -68,10 +68,10 @@ TEST(Reconciler, SecondPassWithNoChangeWritesNothing) {
 
 TEST(Reconciler, AdoptsAPreviousDaemonsStateWritingOnlyTheDifference) {
     // What a previous daemon left pinned and routed.
-    endpoints.entries[ip("10.0.0.1")] = EndpointEntry{10, 1};
-    endpoints.entries[ip("10.0.0.9")] = EndpointEntry{10, 9};  // pod gone since
-    routes.routes.insert(PodRoute{ip("10.0.0.1"), 10});
-    routes.routes.insert(PodRoute{ip("10.0.0.9"), 10});
+    endpoints.entries[ip("10.0.0.1")] = datapath::LocalEndpoint{.ifindex = 10, .endpointId = 1};
+    endpoints.entries[ip("10.0.0.9")] = datapath::LocalEndpoint{.ifindex = 10, .endpointId = 9};  // pod gone since
+    routes.routes[IpPrefix{ip("10.0.0.1"), 32}] = netlink::Route::toPod(ip("10.0.0.1"), 10);
+    routes.routes[IpPrefix{ip("10.0.0.9"), 32}] = netlink::Route::toPod(ip("10.0.0.9"), 10);
     auto report = reconciler->apply(desiredWith({{ip("10.0.0.1"), "np-a", "x/a", 1}}));
     LONGS_EQUAL(0, endpoints.writes);
     LONGS_EQUAL(1, report.endpointsRemoved);
@@ -90,8 +90,8 @@ TEST(Reconciler, LateInterfaceIsProgrammedOnTheNextPass) {
     auto report = reconciler->apply(desired);
     CHECK(report.pendingInterfaces.empty());
     CHECK(programs.attached.contains(42));
-    CHECK(endpoints.entries.at(ip("10.0.0.3")) == (EndpointEntry{42, 3}));
-    CHECK(routes.routes.contains(PodRoute{ip("10.0.0.3"), 42}));
+    CHECK(endpoints.entries.at(ip("10.0.0.3")) == (datapath::LocalEndpoint{.ifindex = 42, .endpointId = 3}));
+    CHECK(routes.has("10.0.0.3", 42));
 }
 
 TEST(Reconciler, RecreatedInterfaceGetsItsNewIfindexEverywhere) {
@@ -101,8 +101,8 @@ TEST(Reconciler, RecreatedInterfaceGetsItsNewIfindexEverywhere) {
     links.byName["np-a"] = 77;  // deleted and created again
     (void)reconciler->apply(desired);
     CHECK(programs.attached.contains(77));
-    CHECK(endpoints.entries.at(ip("10.0.0.1")) == (EndpointEntry{77, 1}));
-    CHECK(routes.routes.contains(PodRoute{ip("10.0.0.1"), 77}));
+    CHECK(endpoints.entries.at(ip("10.0.0.1")) == (datapath::LocalEndpoint{.ifindex = 77, .endpointId = 1}));
+    CHECK(routes.has("10.0.0.1", 77));
     LONGS_EQUAL(1, routes.routes.size());
 }
 
@@ -112,7 +112,7 @@ TEST(Reconciler, RemovedPodIsDetachedAndForgotten) {
     LONGS_EQUAL(1, report.detached);
     CHECK_FALSE(programs.attached.contains(11));
     CHECK_FALSE(endpoints.entries.contains(ip("10.0.0.2")));
-    CHECK_FALSE(routes.routes.contains(PodRoute{ip("10.0.0.2"), 11}));
+    CHECK_FALSE(routes.has("10.0.0.2", 11));
     CHECK(programs.attached.contains(2));  // the external interface stays
 }
 

@@ -1,0 +1,334 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/signalfd.h>
+
+#include <cstring>
+
+#include "config/listen_address.h"
+#include "health/health_server.h"
+#include "state/snapshot_loader.h"
+
+namespace nodeplane::daemon {
+
+namespace {
+
+// Link events come in bursts (a veth pair is several messages, a node starting
+// pods is many); one reconcile pass after the burst does the same work once.
+constexpr int kReconcilePriority = SD_EVENT_PRIORITY_IDLE;
+
+}  // namespace
+
+Daemon::Daemon(config::LoadedConfig config, std::string configPath)
+    : config_(std::move(config)), configPath_(std::move(configPath)) {}
+
+Daemon::~Daemon() = default;
+
+Result<std::unique_ptr<Daemon>> Daemon::create(config::LoadedConfig config, std::string configPath) {
+    std::unique_ptr<Daemon> d(new Daemon(std::move(config), std::move(configPath)));
+    if (auto st = d->start(); !st) return st.error();
+    return d;
+}
+
+Status Daemon::start() {
+    const auto& cfg = config_.config;
+    if (cfg.state.source == config::StateSource::Kubernetes)
+        return Error::logical("[state] source = \"kubernetes\" is not available in this version; use \"snapshot\"");
+
+    sd_event* loop = nullptr;
+    if (int r = sd_event_default(&loop); r < 0) return Error::fromErrno(r, "Failed to create the event loop");
+    loop_.reset(loop);
+    // WATCHDOG=1 from the loop itself, at half of WatchdogSec: a hung loop stops petting.
+    sd_event_set_watchdog(loop_.get(), true);
+    if (auto st = setUpSignals(); !st) return st;
+
+    if (cfg.node.manageSysctls) {
+        auto settings = netlink::nodeSysctls();
+        if (!settings) return settings.error();
+        if (auto st = netlink::applySysctls(sysctls_, *settings); !st) return st;
+    }
+
+    auto dp = datapath::Datapath::open({.bpffs = cfg.datapath.bpffs,
+                                        .maxLocalEndpoints = cfg.datapath.maxLocalEndpoints,
+                                        .maxInterfaces = cfg.datapath.maxInterfaces});
+    if (!dp) return dp.error();
+    datapath_.emplace(std::move(dp).value());
+    spdlog::info("Datapath loaded, pinned under {}", cfg.datapath.bpffs);
+
+    auto routes = netlink::KernelRouteTable::open();
+    if (!routes) return routes.error();
+    routes_.emplace(std::move(routes).value());
+
+    auto links = netlink::LinkWatcher::start(loop_.get(),
+                                             [this](const netlink::LinkEvent& e) { onLinkEvent(e); });
+    if (!links) return links.error();
+    links_.emplace(std::move(links).value());
+
+    if (auto st = resolveExternalInterfaces(); !st) return st;
+
+    linkView_ = std::make_unique<WatchedLinks>(*links_);
+    attacher_ = std::make_unique<DatapathAttacher>(*datapath_, *links_, sysctls_);
+    reconciler_ = std::make_unique<Reconciler>(
+        HostPorts{*linkView_, datapath_->localEndpoints(), *routes_, *attacher_}, externalInterfaceNames());
+
+    sd_event_source* src = nullptr;
+    if (int r = sd_event_add_defer(loop_.get(), &src, &Daemon::onDeferredReconcile, this); r < 0)
+        return Error::fromErrno(r, "Failed to add the reconcile event");
+    reconcileSource_.reset(src);
+    sd_event_source_set_priority(src, kReconcilePriority);
+    sd_event_source_set_enabled(src, SD_EVENT_OFF);
+
+    auto listen = config::parseListenAddress(cfg.health.listen);
+    if (!listen) return listen.error();
+    auto healthServer = health::startHealthServer(loop_.get(), listen->ip, listen->port,
+                                                  [this] { return healthView(); });
+    if (!healthServer) return healthServer.error();
+    health_ = std::move(healthServer).value();
+    spdlog::info("Health server listening on {}", health_->describe());
+
+    auto control = bus::ControlServer::start(loop_.get(), *this,
+                                             {.socketPath = cfg.control.socket, .systemBus = cfg.control.systemBus});
+    if (!control) return control.error();
+    control_ = std::move(control).value();
+    spdlog::info("Control API on {}{}", cfg.control.socket, control_->onSystemBus() ? " and the system bus" : "");
+
+    if (auto st = watchSnapshot(); !st) return st;
+    (void)loadAndApply("start");
+    // External interfaces are attached even before a first state, so the node
+    // is ready for traffic the moment the state arrives.
+    reconcileNow();
+    return {};
+}
+
+Status Daemon::resolveExternalInterfaces() {
+    auto& names = config_.config.node.externalInterfaces;
+    if (!names.empty()) return {};
+    // config.md: the default is the interface of the default route.
+    auto socket = netlink::NetlinkSocket::open(NETLINK_ROUTE);
+    if (!socket) return socket.error();
+    auto ifindex = netlink::defaultRouteInterface(*socket);
+    if (!ifindex) return ifindex.error();
+    if (!*ifindex) {
+        spdlog::warn("No [node] external-interfaces and no IPv4 default route: no external interface, ignoring");
+        return {};
+    }
+    auto link = links_->link(**ifindex);
+    if (!link) return Error::logical("The default route's interface " + std::to_string(**ifindex) + " vanished");
+    names.push_back(link->name);
+    spdlog::info("External interface: '{}' (the default route's)", link->name);
+    return {};
+}
+
+Status Daemon::setUpSignals() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+    if (sigprocmask(SIG_BLOCK, &mask, nullptr) < 0) return Error::fromErrno(errno, "Failed to block signals");
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+        sd_event_source* src = nullptr;
+        if (int r = sd_event_add_signal(loop_.get(), &src, sig, &Daemon::onSignal, this); r < 0)
+            return Error::fromErrno(r, "Failed to watch signal " + std::to_string(sig));
+        signalSources_.emplace_back(src);
+    }
+    return {};
+}
+
+Status Daemon::watchSnapshot() {
+    auto watcher = SnapshotWatcher::create(loop_.get(), config_.config.state.snapshot,
+                                           [this] { (void)loadAndApply("snapshot changed"); });
+    if (!watcher) return watcher.error();
+    snapshotWatcher_ = std::move(watcher).value();
+    return {};
+}
+
+std::vector<std::string> Daemon::externalInterfaceNames() const {
+    return config_.config.node.externalInterfaces;
+}
+
+Result<std::string> Daemon::loadAndApply(const char* why) {
+    const auto& path = config_.config.state.snapshot;
+    auto loaded = state::loadSnapshot(path);
+    InputErrors errors = loaded.errors;
+    if (errors.empty() && loaded.model.node != config_.config.node.name) {
+        errors.push_back({path, 0, 0, "", "node",
+                          "the snapshot is for node '" + loaded.model.node + "', but this is node '" +
+                              config_.config.node.name + "' ([node] name)"});
+    }
+    compiler::CompileResult compiled;
+    if (errors.empty()) {
+        compiled = compiler::compileNode(loaded.model, {.maxLocalEndpoints = config_.config.datapath.maxLocalEndpoints},
+                                         endpointIds_);
+        errors = compiled.errors;
+        for (auto& e : errors)
+            if (e.file.empty()) e.file = path;
+    }
+    if (!errors.empty()) {
+        lastRefusal_ = formatInputErrors(errors);
+        spdlog::error("Snapshot refused ({}), keeping {}:\n{}", why,
+                      generation_ ? "generation " + std::to_string(generation_) : std::string("no state"),
+                      lastRefusal_);
+        notifier_.status(summary());
+        return Error::logical(lastRefusal_);
+    }
+    desired_ = std::move(compiled.desired);
+    lastRefusal_.clear();
+    reconcileNow();
+    ++generation_;
+    appliedAt_ = std::chrono::system_clock::now();
+    spdlog::info("Applied generation {} ({}): {} local endpoints on {} pod interfaces", generation_, why,
+                 desired_->localEndpoints.size(), desired_->podInterfaces.size());
+    updatePhase();
+    return "applied generation " + std::to_string(generation_);
+}
+
+void Daemon::scheduleReconcile() {
+    if (reconcileSource_) sd_event_source_set_enabled(reconcileSource_.get(), SD_EVENT_ONESHOT);
+}
+
+void Daemon::reconcileNow() {
+    compiler::DesiredNode empty;
+    empty.nodeName = config_.config.node.name;
+    // Before a first state, only the external interfaces are reconciled; the
+    // endpoint map and routes are left as a previous daemon left them.
+    if (!desired_) {
+        for (const auto& name : externalInterfaceNames())
+            if (auto ifindex = links_->ifindexOf(name); ifindex && !reconciler_->attachedExternal().contains(*ifindex))
+                if (auto st = attacher_->attach(*ifindex, InterfaceRole::External); !st)
+                    spdlog::warn("Failed to attach to '{}': {}, will retry", name, st.error().message);
+        return;
+    }
+    auto report = reconciler_->apply(*desired_);
+    pendingInterfaces_ = report.pendingInterfaces;
+    if (report.changedAnything())
+        spdlog::debug("Reconciled: {} endpoints written, {} removed, {} routes written, {} removed, {} attached, "
+                      "{} detached, {} pending",
+                      report.endpointsWritten, report.endpointsRemoved, report.routesWritten, report.routesRemoved,
+                      report.attached, report.detached, report.pendingInterfaces.size());
+    updatePhase();
+}
+
+void Daemon::updatePhase() {
+    if (phase_ != Phase::Starting || generation_ == 0) return;
+    // Serving needs every external interface attached: NodePort and load
+    // balancer traffic arrives there.
+    for (const auto& name : externalInterfaceNames()) {
+        auto ifindex = links_->ifindexOf(name);
+        if (!ifindex || !reconciler_->attachedExternal().contains(*ifindex)) return;
+    }
+    phase_ = Phase::Serving;
+    spdlog::info("Serving: datapath attached and generation {} applied", generation_);
+    notifier_.ready(summary());
+}
+
+void Daemon::onLinkEvent(const netlink::LinkEvent& event) {
+    if (event.removed) {
+        if (reconciler_) reconciler_->linkRemoved(event.link.ifindex);
+        if (datapath_) (void)datapath_->stats().forgetInterface(event.link.ifindex);
+    }
+    // Renames count too: "eth0" may become the external interface under its
+    // new name, and a pod's host end is often renamed right after creation.
+    scheduleReconcile();
+}
+
+int Daemon::onDeferredReconcile(sd_event_source*, void* userdata) noexcept {
+    auto* self = static_cast<Daemon*>(userdata);
+    try {
+        self->reconcileNow();
+    } catch (const std::exception& e) {
+        spdlog::error("Reconcile failed: {}", e.what());
+    }
+    return 0;
+}
+
+Result<std::string> Daemon::reload() {
+    notifier_.reloading();
+    auto configResult = reloadConfig();
+    if (!configResult) {
+        notifier_.ready(summary());
+        return configResult.error();
+    }
+    auto applied = loadAndApply("reload");
+    notifier_.ready(summary());
+    return applied;
+}
+
+int Daemon::onSignal(sd_event_source*, const struct signalfd_siginfo* si, void* userdata) noexcept {
+    auto* self = static_cast<Daemon*>(userdata);
+    try {
+        switch (si->ssi_signo) {
+            case SIGHUP: {
+                spdlog::info("SIGHUP: reloading configuration and snapshot");
+                (void)self->reload();
+                break;
+            }
+            case SIGINT:
+                // A second Ctrl-C skips the drain; systemd's SIGTERM never does.
+                self->beginStop("SIGINT", self->phase_ == Phase::Draining);
+                break;
+            default: self->beginStop("SIGTERM", false); break;
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("Signal handling failed: {}", e.what());
+    }
+    return 0;
+}
+
+void Daemon::beginStop(const char* why, bool immediate) {
+    if (immediate) {
+        phase_ = Phase::Stopping;
+        sd_event_exit(loop_.get(), exitCode_);
+        return;
+    }
+    if (phase_ == Phase::Draining || phase_ == Phase::Stopping) return;
+    phase_ = Phase::Draining;
+    auto seconds = config_.config.lifecycle.drainSeconds;
+    spdlog::info("{}: draining for {} s (/healthz fails, forwarding continues)", why, seconds);
+    notifier_.stopping("draining for " + std::to_string(seconds) + " s");
+    sd_event_source* src = nullptr;
+    int r = sd_event_add_time_relative(loop_.get(), &src, CLOCK_MONOTONIC, std::uint64_t{seconds} * 1'000'000, 0,
+                                       &Daemon::onDrained, this);
+    if (r < 0) {
+        spdlog::error("Failed to arm the drain timer: {}, stopping now", std::strerror(-r));
+        sd_event_exit(loop_.get(), exitCode_);
+        return;
+    }
+    drainTimer_.reset(src);
+}
+
+int Daemon::onDrained(sd_event_source*, uint64_t, void* userdata) noexcept {
+    auto* self = static_cast<Daemon*>(userdata);
+    self->phase_ = Phase::Stopping;
+    spdlog::info("Drained; stopping. The pinned datapath keeps forwarding.");
+    sd_event_exit(self->loop_.get(), self->exitCode_);
+    return 0;
+}
+
+int Daemon::run() {
+    int r = sd_event_loop(loop_.get());
+    if (r < 0) {
+        spdlog::error("Event loop failed: {}", std::strerror(-r));
+        return 1;
+    }
+    return r;
+}
+
+health::HealthView Daemon::healthView() const {
+    health::HealthView view;
+    view.serving = phase_ == Phase::Serving;
+    view.stateFresh = generation_ > 0;
+    view.nodeEligible = desired_ ? desired_->nodeEligible : true;
+    view.loopAlive = phase_ != Phase::Stopping;
+    view.lastUpdated = appliedAt_;
+    return view;
+}
+
+std::string Daemon::summary() const {
+    std::string s = std::string(toString(phase_)) + ", node " + config_.config.node.name;
+    s += generation_ ? ", generation " + std::to_string(generation_) : ", no state applied";
+    if (desired_) s += ", " + std::to_string(desired_->localEndpoints.size()) + " local endpoints";
+    if (!lastRefusal_.empty()) s += ", last snapshot refused";
+    return s;
+}
+
+}  // namespace nodeplane::daemon

@@ -1,0 +1,98 @@
+// nodeplaned's core: one sd-event loop that owns every source (signals,
+// netlink link events, the snapshot watcher, the health server, the control
+// API) and drives the one-way state flow
+//   snapshot -> Model -> compiler -> DesiredNode -> Reconciler -> kernel.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bus/control_handler.h"
+#include "bus/control_server.h"
+#include "common/event.h"
+#include "common/result.h"
+#include "compiler/desired_node.h"
+#include "config/config.h"
+#include "daemon/kernel_adapters.h"
+#include "daemon/lifecycle.h"
+#include "daemon/reconciler.h"
+#include "daemon/snapshot_watcher.h"
+#include "datapath/datapath.h"
+#include "health/health_answer.h"
+#include "health/http_listener.h"
+#include "netlink/link_watcher.h"
+#include "netlink/route_table.h"
+#include "netlink/sysctl.h"
+
+namespace nodeplane::daemon {
+
+class Daemon final : public bus::ControlHandler {
+public:
+    // Builds everything that can fail at start (config errors, bpffs, binding
+    // the health port, the control socket) and reports the first failure.
+    static Result<std::unique_ptr<Daemon>> create(config::LoadedConfig config, std::string configPath);
+    ~Daemon() override;
+
+    // Runs the loop until stopped; returns the process exit code.
+    int run();
+
+    // bus::ControlHandler
+    bus::NodeStatus status() override;
+    Result<std::string> reload() override;
+
+private:
+    Daemon(config::LoadedConfig config, std::string configPath);
+    Status start();
+    Status setUpSignals();
+    Status resolveExternalInterfaces();
+    Status watchSnapshot();
+
+    // Reads the snapshot and applies it, or refuses it whole and keeps the
+    // last good state. Returns the refusal.
+    Result<std::string> loadAndApply(const char* why);
+    Result<std::string> reloadConfig();
+    void scheduleReconcile();
+    void reconcileNow();
+    void updatePhase();
+    void onLinkEvent(const netlink::LinkEvent& event);
+    void beginStop(const char* why, bool immediate);
+    health::HealthView healthView() const;
+    std::string summary() const;
+    std::vector<std::string> externalInterfaceNames() const;
+
+    static int onSignal(sd_event_source*, const struct signalfd_siginfo* si, void* self) noexcept;
+    static int onDeferredReconcile(sd_event_source*, void* self) noexcept;
+    static int onDrained(sd_event_source*, uint64_t usec, void* self) noexcept;
+
+    config::LoadedConfig config_;
+    std::string configPath_;
+    EventLoopPtr loop_;
+    std::vector<EventSourcePtr> signalSources_;
+    EventSourcePtr reconcileSource_;
+    EventSourcePtr drainTimer_;
+
+    netlink::Sysctls sysctls_;
+    std::optional<datapath::Datapath> datapath_;
+    std::optional<netlink::LinkWatcher> links_;
+    std::optional<netlink::KernelRouteTable> routes_;
+    std::unique_ptr<WatchedLinks> linkView_;
+    std::unique_ptr<DatapathAttacher> attacher_;
+    std::unique_ptr<Reconciler> reconciler_;
+    std::unique_ptr<SnapshotWatcher> snapshotWatcher_;
+    std::unique_ptr<health::HttpListener> health_;
+    std::unique_ptr<bus::ControlServer> control_;
+
+    compiler::EndpointIdAllocator endpointIds_;
+    std::optional<compiler::DesiredNode> desired_;  // of the last good state
+    std::vector<std::string> pendingInterfaces_;
+    std::uint64_t generation_ = 0;
+    std::optional<std::chrono::system_clock::time_point> appliedAt_;
+    std::string lastRefusal_;
+    Phase phase_ = Phase::Starting;
+    SystemdNotifier notifier_;
+    int exitCode_ = 0;
+};
+
+}  // namespace nodeplane::daemon

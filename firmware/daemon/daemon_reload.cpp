@@ -1,0 +1,65 @@
+// Reloading the configuration on SIGHUP or `nodeplanectl reload`: a bad file
+// is refused whole and the daemon keeps running on the old configuration;
+// keys that only take effect at start are reported, not half-applied.
+#include <spdlog/spdlog.h>
+
+#include "daemon/daemon.h"
+
+namespace nodeplane::daemon {
+
+namespace {
+
+struct RestartOnlyKey {
+    const char* key;
+    bool changed;
+};
+
+}  // namespace
+
+Result<std::string> Daemon::reloadConfig() {
+    auto loaded = config::loadConfig(configPath_);
+    if (!loaded.ok()) {
+        lastRefusal_ = formatInputErrors(loaded.errors);
+        spdlog::error("Configuration refused, keeping the running configuration:\n{}", lastRefusal_);
+        return Error::logical(lastRefusal_);
+    }
+    auto& next = loaded.loaded.config;
+    auto& cur = config_.config;
+
+    // Resolved at start from the default route; keep that resolution.
+    if (next.node.externalInterfaces.empty()) next.node.externalInterfaces = cur.node.externalInterfaces;
+
+    const RestartOnlyKey restartOnly[] = {
+        {"[node] name", next.node.name != cur.node.name},
+        {"[state] source", next.state.source != cur.state.source},
+        {"[datapath] bpffs", next.datapath.bpffs != cur.datapath.bpffs},
+        {"[datapath] max-local-endpoints", next.datapath.maxLocalEndpoints != cur.datapath.maxLocalEndpoints},
+        {"[datapath] max-interfaces", next.datapath.maxInterfaces != cur.datapath.maxInterfaces},
+        {"[health] listen", next.health.listen != cur.health.listen},
+        {"[control] socket", next.control.socket != cur.control.socket},
+        {"[control] system-bus", next.control.systemBus != cur.control.systemBus},
+    };
+    for (const auto& k : restartOnly)
+        if (k.changed) spdlog::warn("{} changed; it takes effect at the next start, ignoring for now", k.key);
+
+    // What a reload does apply.
+    if (next.log.level != cur.log.level) {
+        spdlog::set_level(spdlog::level::from_str(next.log.level));
+        cur.log.level = next.log.level;
+    }
+    cur.lifecycle = next.lifecycle;
+    cur.node.manageSysctls = next.node.manageSysctls;
+    if (next.node.externalInterfaces != cur.node.externalInterfaces) {
+        cur.node.externalInterfaces = next.node.externalInterfaces;
+        reconciler_->setExternalInterfaces(cur.node.externalInterfaces);
+    }
+    if (next.state.snapshot != cur.state.snapshot) {
+        cur.state.snapshot = next.state.snapshot;
+        if (auto st = watchSnapshot(); !st)
+            spdlog::error("Failed to watch the new snapshot path: {}", st.error().message);
+    }
+    config_.files = loaded.loaded.files;
+    return std::string("configuration reloaded");
+}
+
+}  // namespace nodeplane::daemon

@@ -1,0 +1,81 @@
+// nodeplaned: reads the configuration, sets up logging and runs the daemon.
+// Everything else lives in the modules; this file only wires them.
+#include <getopt.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <string>
+
+#include "common/log.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "datapath/libbpf_log.h"
+
+namespace {
+
+constexpr const char* kDefaultConfig = "/etc/nodeplane/nodeplane.toml";
+
+void usage(FILE* out) {
+    std::fprintf(out,
+                 "Usage: nodeplaned [--config PATH] [--check-config] [--version]\n"
+                 "  --config PATH    configuration file (default %s); PATH.d/*.toml are merged over it\n"
+                 "  --check-config   validate the configuration and exit (0: valid)\n"
+                 "  --version        print the version and exit\n",
+                 kDefaultConfig);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string configPath = kDefaultConfig;
+    bool checkOnly = false;
+    static const option kOptions[] = {{"config", required_argument, nullptr, 'c'},
+                                      {"check-config", no_argument, nullptr, 'k'},
+                                      {"version", no_argument, nullptr, 'V'},
+                                      {"help", no_argument, nullptr, 'h'},
+                                      {nullptr, 0, nullptr, 0}};
+    for (int opt; (opt = getopt_long(argc, argv, "c:h", kOptions, nullptr)) != -1;) {
+        switch (opt) {
+            case 'c': configPath = optarg; break;
+            case 'k': checkOnly = true; break;
+            case 'V': std::printf("nodeplaned %s\n", NODEPLANE_VERSION); return 0;
+            case 'h': usage(stdout); return 0;
+            default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+
+    auto loaded = nodeplane::config::loadConfig(configPath);
+    if (!loaded.ok()) {
+        // Configuration errors at start are logged once and exit non-zero, so
+        // `systemctl status` shows them.
+        std::fprintf(stderr, "nodeplaned: configuration refused:\n%s\n",
+                     nodeplane::formatInputErrors(loaded.errors).c_str());
+        return 1;
+    }
+    if (checkOnly) {
+        std::printf("%s: valid\n", configPath.c_str());
+        return 0;
+    }
+    const auto& cfg = loaded.loaded.config;
+    std::string logError;
+    if (!nodeplane::log::setup({.level = cfg.log.level, .instance = cfg.node.name}, &logError)) {
+        std::fprintf(stderr, "nodeplaned: %s\n", logError.c_str());
+        return 1;
+    }
+    // Verifier and libbpf messages go to the same log, with the same levels.
+    nodeplane::datapath::routeLibbpfLogs();
+    spdlog::info("nodeplaned {} starting: node {}, configuration {}", NODEPLANE_VERSION, cfg.node.name, configPath);
+
+    auto daemon = nodeplane::daemon::Daemon::create(std::move(loaded.loaded), configPath);
+    if (!daemon) {
+        spdlog::error("Failed to start: {}", daemon.error().message);
+        return 1;
+    }
+    int rc = (*daemon)->run();
+    spdlog::info("nodeplaned stopped");
+    return rc;
+}
