@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "datapath/libbpf_log.h"
+#include "state/snapshot_loader.h"
 
 namespace {
 
@@ -17,9 +18,10 @@ constexpr const char* kDefaultConfig = "/etc/nodeplane/nodeplane.toml";
 
 void usage(FILE* out) {
     std::fprintf(out,
-                 "Usage: nodeplaned [--config PATH] [--check-config] [--version]\n"
-                 "  --config PATH    configuration file (default %s); PATH.d/*.toml are merged over it\n"
-                 "  --check-config   validate the configuration and exit (0: valid)\n"
+                 "Usage: nodeplaned [--config PATH] [--check-config] [--check-snapshot PATH] [--version]\n"
+                 "  --config PATH          configuration file (default %s); PATH.d/*.toml are merged over it\n"
+                 "  --check-config         validate the configuration and exit (0: valid)\n"
+                 "  --check-snapshot PATH  validate a snapshot file or directory and exit (0: valid)\n"
                  "  --version        print the version and exit\n",
                  kDefaultConfig);
 }
@@ -29,8 +31,10 @@ void usage(FILE* out) {
 int main(int argc, char** argv) {
     std::string configPath = kDefaultConfig;
     bool checkOnly = false;
+    std::string snapshotToCheck;
     static const option kOptions[] = {{"config", required_argument, nullptr, 'c'},
                                       {"check-config", no_argument, nullptr, 'k'},
+                                      {"check-snapshot", required_argument, nullptr, 's'},
                                       {"version", no_argument, nullptr, 'V'},
                                       {"help", no_argument, nullptr, 'h'},
                                       {nullptr, 0, nullptr, 0}};
@@ -38,6 +42,7 @@ int main(int argc, char** argv) {
         switch (opt) {
             case 'c': configPath = optarg; break;
             case 'k': checkOnly = true; break;
+            case 's': snapshotToCheck = optarg; break;
             case 'V': std::printf("nodeplaned %s\n", NODEPLANE_VERSION); return 0;
             case 'h': usage(stdout); return 0;
             default: usage(stderr); return 2;
@@ -46,6 +51,17 @@ int main(int argc, char** argv) {
     if (optind != argc) {
         usage(stderr);
         return 2;
+    }
+
+    if (!snapshotToCheck.empty()) {
+        // For operators and image builds: the same validation a reload does.
+        auto snapshot = nodeplane::state::loadSnapshot(snapshotToCheck);
+        if (!snapshot.ok()) {
+            std::fprintf(stderr, "%s\n", nodeplane::formatInputErrors(snapshot.errors).c_str());
+            return 1;
+        }
+        std::printf("%s: valid snapshot for node %s\n", snapshotToCheck.c_str(), snapshot.model.node.c_str());
+        return 0;
     }
 
     auto loaded = nodeplane::config::loadConfig(configPath);

@@ -30,6 +30,8 @@ np_init() {
 
 np_cleanup() {
   local rc=$?
+  # A second Ctrl-C must not cut the cleanup short.
+  trap '' INT TERM
   set +e
   for pid in "${NP_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null
