@@ -55,7 +55,7 @@ Status prepareBpffsDir(const std::string& dirIn) {
         return Error::logical("'" + dir +
                               "' is not on a bpf filesystem: pinned maps would die with the daemon; "
                               "mount one there ('mount -t bpf bpf " +
-                              existing + "', or enable sys-fs-bpf.mount) or point [datapath] bpffs at one");
+                              existing + "') or point [datapath] bpffs at one");
     }
     for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
         auto made = makeDir(*it);
