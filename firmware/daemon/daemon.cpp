@@ -187,18 +187,7 @@ void Daemon::scheduleReconcile() {
 }
 
 void Daemon::reconcileNow() {
-    compiler::DesiredNode empty;
-    empty.nodeName = config_.config.node.name;
-    // Before a first state, only the external interfaces are reconciled; the
-    // endpoint map and routes are left as a previous daemon left them.
-    if (!desired_) {
-        for (const auto& name : externalInterfaceNames())
-            if (auto ifindex = links_->ifindexOf(name); ifindex && !reconciler_->attachedExternal().contains(*ifindex))
-                if (auto st = attacher_->attach(*ifindex, InterfaceRole::External); !st)
-                    spdlog::warn("Failed to attach to '{}': {}, will retry", name, st.error().message);
-        return;
-    }
-    auto report = reconciler_->apply(*desired_);
+    auto report = desired_ ? reconciler_->apply(*desired_) : reconciler_->attachExternalOnly();
     pendingInterfaces_ = report.pendingInterfaces;
     if (report.changedAnything())
         spdlog::debug("Reconciled: {} endpoints written, {} removed, {} routes written, {} removed, {} attached, "
@@ -245,11 +234,11 @@ Result<std::string> Daemon::reload() {
     notifier_.reloading();
     auto configResult = reloadConfig();
     if (!configResult) {
-        notifier_.ready(summary());
+        notifier_.reloaded(summary());
         return configResult.error();
     }
     auto applied = loadAndApply("reload");
-    notifier_.ready(summary());
+    notifier_.reloaded(summary());
     return applied;
 }
 

@@ -30,8 +30,14 @@ void SystemdNotifier::stopping(const std::string& status) {
 }
 
 void SystemdNotifier::reloading() {
-    // READY=1 again ends the reload for systemd (Type=notify reload protocol).
-    sd_notify(0, "RELOADING=1");
+    if (readySent_) sd_notify(0, "RELOADING=1");
+}
+
+void SystemdNotifier::reloaded(const std::string& status) {
+    if (readySent_)
+        sd_notifyf(0, "READY=1\nSTATUS=%s", status.c_str());
+    else
+        this->status(status);
 }
 
 }  // namespace nodeplane::daemon

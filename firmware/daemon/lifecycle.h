@@ -18,7 +18,11 @@ public:
     void ready(const std::string& status);
     void status(const std::string& status);
     void stopping(const std::string& status);
+    // RELOADING=1 ... READY=1 around a reload, as systemd's reload protocol
+    // expects; both only once the daemon is ready (a reload while starting
+    // must not announce readiness).
     void reloading();
+    void reloaded(const std::string& status);
     bool readySent() const { return readySent_; }
 
 private:

@@ -16,52 +16,56 @@ void Reconciler::linkRemoved(int ifindex) {
 
 ReconcileReport Reconciler::apply(const compiler::DesiredNode& desired) {
     ReconcileReport report;
-    attachPrograms(desired, report);
+    attachAll(externalInterfaces_, InterfaceRole::External, attachedExternal_, report);
+    attachAll(desired.podInterfaces, InterfaceRole::Pod, attachedPods_, report);
     syncEndpoints(desired, report);
     syncRoutes(desired, report);
     return report;
 }
 
-void Reconciler::attachPrograms(const compiler::DesiredNode& desired, ReconcileReport& report) {
-    auto attachAll = [&](const std::vector<std::string>& names, InterfaceRole role, std::set<int>& attached) {
-        std::set<int> wanted;
-        for (const auto& name : names) {
-            auto ifindex = ports_.links.ifindexOf(name);
-            if (!ifindex) {
-                report.pendingInterfaces.push_back(name);
-                continue;
-            }
-            wanted.insert(*ifindex);
-            if (attached.contains(*ifindex)) continue;
-            // Attaching replaces in place, which is also how a restarted daemon
-            // swaps in its programs without a gap.
-            if (auto st = ports_.programs.attach(*ifindex, role); !st) {
-                report.failures.push_back(st.error().message);
-                spdlog::warn("Failed to attach to '{}': {}, will retry", name, st.error().message);
-                continue;
-            }
-            attached.insert(*ifindex);
-            ++report.attached;
-            spdlog::info("Attached datapath to '{}' (ifindex {}, {})", name, *ifindex,
-                         role == InterfaceRole::Pod ? "pod" : "external");
+ReconcileReport Reconciler::attachExternalOnly() {
+    ReconcileReport report;
+    attachAll(externalInterfaces_, InterfaceRole::External, attachedExternal_, report);
+    return report;
+}
+
+void Reconciler::attachAll(const std::vector<std::string>& names, InterfaceRole role, std::set<int>& attached,
+                           ReconcileReport& report) {
+    std::set<int> wanted;
+    for (const auto& name : names) {
+        auto ifindex = ports_.links.ifindexOf(name);
+        if (!ifindex) {
+            report.pendingInterfaces.push_back(name);
+            continue;
         }
-        for (auto it = attached.begin(); it != attached.end();) {
-            if (wanted.contains(*it)) {
-                ++it;
-                continue;
-            }
-            if (auto st = ports_.programs.detach(*it); !st) {
-                report.failures.push_back(st.error().message);
-                spdlog::warn("Failed to detach from ifindex {}: {}, ignoring", *it, st.error().message);
-            } else {
-                ++report.detached;
-                spdlog::info("Detached datapath from ifindex {}", *it);
-            }
-            it = attached.erase(it);
+        wanted.insert(*ifindex);
+        if (attached.contains(*ifindex)) continue;
+        // Attaching replaces in place, which is also how a restarted daemon
+        // swaps in its programs without a gap.
+        if (auto st = ports_.programs.attach(*ifindex, role); !st) {
+            report.failures.push_back(st.error().message);
+            spdlog::warn("Failed to attach to '{}': {}, will retry", name, st.error().message);
+            continue;
         }
-    };
-    attachAll(externalInterfaces_, InterfaceRole::External, attachedExternal_);
-    attachAll(desired.podInterfaces, InterfaceRole::Pod, attachedPods_);
+        attached.insert(*ifindex);
+        ++report.attached;
+        spdlog::info("Attached datapath to '{}' (ifindex {}, {})", name, *ifindex,
+                     role == InterfaceRole::Pod ? "pod" : "external");
+    }
+    for (auto it = attached.begin(); it != attached.end();) {
+        if (wanted.contains(*it)) {
+            ++it;
+            continue;
+        }
+        if (auto st = ports_.programs.detach(*it); !st) {
+            report.failures.push_back(st.error().message);
+            spdlog::warn("Failed to detach from ifindex {}: {}, ignoring", *it, st.error().message);
+        } else {
+            ++report.detached;
+            spdlog::info("Detached datapath from ifindex {}", *it);
+        }
+        it = attached.erase(it);
+    }
 }
 
 void Reconciler::syncEndpoints(const compiler::DesiredNode& desired, ReconcileReport& report) {

@@ -50,6 +50,11 @@ public:
     // [node] external-interfaces changed on reload; the next pass applies it.
     void setExternalInterfaces(std::vector<std::string> names) { externalInterfaces_ = std::move(names); }
 
+    // Before a first state: attach the external interfaces only, leaving the
+    // endpoint map and routes as a previous daemon left them (they are its
+    // last good state, still forwarding).
+    ReconcileReport attachExternalOnly();
+
     // A link went away: its programs went with it; forget that we attached.
     void linkRemoved(int ifindex);
 
@@ -57,7 +62,8 @@ public:
     const std::set<int>& attachedExternal() const { return attachedExternal_; }
 
 private:
-    void attachPrograms(const compiler::DesiredNode& desired, ReconcileReport& report);
+    void attachAll(const std::vector<std::string>& names, InterfaceRole role, std::set<int>& attached,
+                   ReconcileReport& report);
     void syncEndpoints(const compiler::DesiredNode& desired, ReconcileReport& report);
     void syncRoutes(const compiler::DesiredNode& desired, ReconcileReport& report);
 

@@ -22,6 +22,8 @@ int printToSpdlog(libbpf_print_level level, const char* format, va_list args) no
     std::vsnprintf(text.data(), text.size(), format, args);
     text.resize(static_cast<std::size_t>(needed));
     while (!text.empty() && text.back() == '\n') text.pop_back();
+    // libbpf prefixes its own messages; ours says where they come from.
+    if (text.rfind("libbpf: ", 0) == 0) text.erase(0, 8);
 
     // libbpf repeats the kernel's netlink explanation ("Parent Qdisc doesn't
     // exists") as a warning even where we expect the error (querying a bare

@@ -57,7 +57,7 @@ std::string mapsText(const bus::NodeStatus& status) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& m : status.maps)
         rows.push_back({m.name, m.type, std::to_string(m.entries) + "/" + std::to_string(m.maxEntries),
-                        percentText(fillPercent(m.entries, m.maxEntries))});
+                        isArray(m) ? "-" : percentText(fillPercent(m.entries, m.maxEntries))});
     return "Maps:\n" + renderTable({{"NAME"}, {"TYPE"}, {"ENTRIES/MAX", true}, {"FILL", true}}, rows);
 }
 
@@ -69,6 +69,12 @@ std::string statsText(const bus::NodeStatus& status) {
 }
 
 }  // namespace
+
+bool isArray(const bus::MapStatus& map) {
+    // Arrays hold all their slots from creation (counters indexed by enum):
+    // a fill level would always read 100% and mean nothing.
+    return map.type.ends_with("array");
+}
 
 double fillPercent(std::uint32_t entries, std::uint32_t maxEntries) {
     if (maxEntries == 0) return 0.0;
@@ -93,7 +99,8 @@ nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
                         {"type", m.type},
                         {"entries", m.entries},
                         {"maxEntries", m.maxEntries},
-                        {"fillPercent", fillPercent(m.entries, m.maxEntries)}});
+                        {"fillPercent", isArray(m) ? ordered_json(nullptr)
+                                                   : ordered_json(fillPercent(m.entries, m.maxEntries))}});
     ordered_json stats = ordered_json::array();
     for (const auto& s : status.stats) stats.push_back({{"name", s.name}, {"value", s.value}});
 

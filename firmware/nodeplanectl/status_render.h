@@ -17,7 +17,7 @@ namespace nodeplane::ctl {
 //  "appliedAt" (RFC 3339; null: never),"appliedUsec" (0: never),
 //  "lastError" (the last refused reload; "": none),"pendingInterfaces":[names],
 //  "interfaces":[{"name","ifindex","role","programs":[..],"rxPackets","rxBytes","txPackets","txBytes"}],
-//  "maps":[{"name","type","entries","maxEntries","fillPercent"}],
+//  "maps":[{"name","type","entries","maxEntries","fillPercent" (null for arrays)}],
 //  "stats":[{"name","value"}]}
 nlohmann::ordered_json statusToJson(const bus::NodeStatus& status);
 
@@ -25,5 +25,7 @@ std::string statusToText(const bus::NodeStatus& status, std::chrono::system_cloc
 
 // entries/maxEntries in percent, one decimal; 0 for a map without room.
 double fillPercent(std::uint32_t entries, std::uint32_t maxEntries);
+// Array maps have no fill level (fillPercent null, FILL "-").
+bool isArray(const bus::MapStatus& map);
 
 }  // namespace nodeplane::ctl

@@ -42,11 +42,12 @@ level = "debug"
 TOML
 }
 
-# np_daemon_start <node>: starts nodeplaned in the node's namespace.
+# np_daemon_start <node> [VAR=value...]: starts nodeplaned in the node's
+# namespace, with the given extra environment (NOTIFY_SOCKET=..., say).
 np_daemon_start() {
-  local node=$1
+  local node=$1; shift
   local dir=$NP_WORK/$node
-  ip netns exec "$(np_ns "$node")" "$NODEPLANED" --config "$dir/nodeplane.toml" >>"$dir/../$node-daemon.log" 2>&1 &
+  env "$@" ip netns exec "$(np_ns "$node")" "$NODEPLANED" --config "$dir/nodeplane.toml" >>"$dir/../$node-daemon.log" 2>&1 &
   NP_DAEMON_PID[$node]=$!
   NP_PIDS+=($!)
 }

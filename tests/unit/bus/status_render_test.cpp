@@ -92,7 +92,7 @@ TEST(StatusRender, JsonHasTheDocumentedShape) {
       "type": "array",
       "entries": 0,
       "maxEntries": 0,
-      "fillPercent": 0.0
+      "fillPercent": null
     }
   ],
   "stats": [
@@ -138,7 +138,7 @@ TEST(StatusRender, TextShowsEverythingAnOperatorLooksFor) {
         "  NAME          TYPE        ENTRIES/MAX   FILL\n"
         "  np_services   hash           12/65536   0.0%\n"
         "  np_conntrack  lru_hash  131072/262144  50.0%\n"
-        "  np_empty      array               0/0   0.0%\n"
+        "  np_empty      array               0/0      -\n"
         "\n"
         "Counters:\n"
         "  NAME                VALUE\n"

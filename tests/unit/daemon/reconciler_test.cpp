@@ -126,3 +126,19 @@ TEST(Reconciler, FailedAttachIsRetriedOnTheNextPass) {
     CHECK(report.failures.empty());
     CHECK(programs.attached.contains(10));
 }
+
+TEST(Reconciler, BeforeAFirstStateOnlyExternalInterfacesAreAttached) {
+    // What a previous daemon left: its last good state, still forwarding.
+    endpoints.entries[ip("10.0.0.1")] = datapath::LocalEndpoint{.ifindex = 10, .endpointId = 1};
+    routes.routes[IpPrefix{ip("10.0.0.1"), 32}] = netlink::Route::toPod(ip("10.0.0.1"), 10);
+    auto report = reconciler->attachExternalOnly();
+    LONGS_EQUAL(1, report.attached);
+    CHECK(programs.attached.at(2) == InterfaceRole::External);
+    LONGS_EQUAL(1, endpoints.entries.size());
+    LONGS_EQUAL(0, endpoints.erases);
+    CHECK(routes.has("10.0.0.1", 10));
+    // The first real pass does not attach eth0 again.
+    auto calls = programs.attachCalls.size();
+    (void)reconciler->apply(desiredWith({{ip("10.0.0.1"), "np-a", "x/a", 1}}));
+    LONGS_EQUAL(calls + 1, programs.attachCalls.size());  // np-a only
+}
