@@ -6,9 +6,13 @@
 #include <syslog.h>
 #include <systemd/sd-journal.h>
 
+#include <sys/uio.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace nodeplane::log {
 namespace {
@@ -33,18 +37,23 @@ public:
 
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        std::string text(msg.payload.data(), msg.payload.size());
-        const char* file = msg.source.filename ? msg.source.filename : "";
-        const char* func = msg.source.funcname ? msg.source.funcname : "";
-        sd_journal_send("MESSAGE=%s", text.c_str(),
-                        "PRIORITY=%d", syslogPriority(msg.level),
-                        "SYSLOG_IDENTIFIER=nodeplaned",
-                        "NODEPLANE_NODE=%s", instance_.c_str(),
-                        "NODEPLANE_LOGGER=%.*s", static_cast<int>(msg.logger_name.size()), msg.logger_name.data(),
-                        "CODE_FILE=%s", file,
-                        "CODE_LINE=%d", msg.source.line,
-                        "CODE_FUNC=%s", func,
-                        nullptr);
+        std::vector<std::string> fields;
+        fields.reserve(8);
+        fields.push_back("MESSAGE=" + std::string(msg.payload.data(), msg.payload.size()));
+        fields.push_back("PRIORITY=" + std::to_string(syslogPriority(msg.level)));
+        fields.push_back("SYSLOG_IDENTIFIER=nodeplaned");
+        fields.push_back("NODEPLANE_NODE=" + instance_);
+        // Only records logged with a source location carry one; an empty
+        // CODE_FILE= would just be noise in `journalctl -o verbose`.
+        if (msg.source.filename) {
+            fields.push_back(std::string("CODE_FILE=") + msg.source.filename);
+            fields.push_back("CODE_LINE=" + std::to_string(msg.source.line));
+            if (msg.source.funcname) fields.push_back(std::string("CODE_FUNC=") + msg.source.funcname);
+        }
+        std::vector<struct iovec> iov;
+        iov.reserve(fields.size());
+        for (auto& f : fields) iov.push_back({f.data(), f.size()});
+        sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
     }
     void flush_() override {}
 
