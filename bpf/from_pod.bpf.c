@@ -1,12 +1,14 @@
 /* tc ingress of a pod's host end: everything the pod sends. IPv4 must come
- * from the pod's own address; IPv4 for another local pod is delivered
- * directly, the rest goes to the node's stack. */
+ * from the pod's own address; a service frontend's packet is translated to a
+ * backend and a local backend's reply back to the frontend; then IPv4 for
+ * another local pod is delivered directly, the rest goes to the node's stack. */
 #include "lib/endpoints.h"
 #include "lib/exit.h"
 #include "lib/forward.h"
 #include "lib/parse.h"
+#include "lib/services.h"
 
-static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, const struct np_packet *pkt)
+static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_packet *pkt)
 {
 	struct np_endpoint_value *dst;
 	int err;
@@ -14,6 +16,9 @@ static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, const struct 
 	err = np_check_source_v4(skb->ifindex, pkt->saddr);
 	if (err < 0)
 		return err;
+	err = np_services_from_pod_v4(skb, pkt);
+	if (err != 0)
+		return err; /* dropped, or rejected back to the pod */
 	dst = np_lookup_endpoint_v4(pkt->daddr);
 	if (!dst)
 		return NP_STAT_TO_STACK; /* the node itself or another node */

@@ -1,8 +1,17 @@
 /* tc egress of a pod's host end: everything on its way into the pod, from
- * local pods (after from_pod's redirect) and from the node's stack. Counts
- * and passes for now; ingress policy and reverse NAT come here. */
+ * local pods (after from_pod's redirect) and from the node's stack. The
+ * reply of a service backend elsewhere is rewritten back to the frontend;
+ * ingress policy comes here. */
 #include "lib/exit.h"
 #include "lib/parse.h"
+#include "lib/services.h"
+
+static __always_inline int np_to_pod_ipv4(struct __sk_buff *skb, struct np_packet *pkt)
+{
+	int err = np_services_to_pod_v4(skb, pkt);
+
+	return err < 0 ? err : NP_STAT_DELIVERED_TO_POD;
+}
 
 SEC("tc")
 int np_to_pod(struct __sk_buff *skb)
@@ -14,7 +23,7 @@ int np_to_pod(struct __sk_buff *skb)
 	if (l3 < 0)
 		verdict = l3;
 	else if (l3 == NP_L3_IPV4)
-		verdict = NP_STAT_DELIVERED_TO_POD;
+		verdict = np_to_pod_ipv4(skb, &pkt);
 	else
 		verdict = np_pass_unhandled(&pkt);
 	return np_exit(skb, &pkt, NP_DIR_EGRESS, verdict);

@@ -11,6 +11,7 @@ static __always_inline int np_tc_action(int verdict)
 {
 	switch (verdict) {
 	case NP_STAT_FORWARDED_LOCAL:
+	case NP_STAT_SERVICE_REJECTED:
 		return TC_ACT_REDIRECT;
 	default:
 		return TC_ACT_OK;

@@ -6,9 +6,11 @@
 #include <cstddef>
 
 #include "nodeplane/abi/common.h"
+#include "nodeplane/abi/conntrack.h"
 #include "nodeplane/abi/drop_reasons.h"
 #include "nodeplane/abi/endpoints.h"
 #include "nodeplane/abi/maps.h"
+#include "nodeplane/abi/services.h"
 #include "nodeplane/abi/stats.h"
 
 namespace nodeplane::datapath::abi {
@@ -31,12 +33,51 @@ static_assert(offsetof(np_endpoint_value, endpoint_id) == 4);
 static_assert(offsetof(np_endpoint_value, identity) == 8);
 static_assert(offsetof(np_endpoint_value, flags) == 12);
 
+static_assert(sizeof(np_service_key) == 24);
+static_assert(offsetof(np_service_key, protocol) == 1 && offsetof(np_service_key, scope) == 2);
+static_assert(offsetof(np_service_key, port) == 4 && offsetof(np_service_key, addr) == 8);
+
+static_assert(sizeof(np_service_value) == 24);
+static_assert(offsetof(np_service_value, service_id) == 0 && offsetof(np_service_value, backend_count) == 4);
+static_assert(offsetof(np_service_value, rev_nat_id) == 8 && offsetof(np_service_value, affinity_timeout_s) == 12);
+static_assert(offsetof(np_service_value, flags) == 16 && offsetof(np_service_value, active_half) == 18);
+
+static_assert(sizeof(np_backend_slot_key) == 8);
+static_assert(offsetof(np_backend_slot_key, index) == 4 && offsetof(np_backend_slot_key, half) == 6);
+
+static_assert(sizeof(np_backend) == 24);
+static_assert(offsetof(np_backend, flags) == 2 && offsetof(np_backend, port) == 4 && offsetof(np_backend, addr) == 8);
+
+static_assert(sizeof(np_rev_nat) == 20);
+static_assert(offsetof(np_rev_nat, port) == 2 && offsetof(np_rev_nat, addr) == 4);
+
+static_assert(sizeof(np_affinity_key) == 24);
+static_assert(offsetof(np_affinity_key, rev_nat_id) == 4 && offsetof(np_affinity_key, addr) == 8);
+static_assert(sizeof(np_affinity_value) == 16 && offsetof(np_affinity_value, last_used_ns) == 8);
+
+static_assert(sizeof(np_source_range_key) == 28);
+static_assert(offsetof(np_source_range_key, rev_nat_id) == 4 && offsetof(np_source_range_key, family) == 8);
+static_assert(offsetof(np_source_range_key, addr) == 12);
+static_assert(NP_SOURCE_RANGE_FIXED_BITS == 8 * offsetof(np_source_range_key, addr) - 32);
+
+static_assert(sizeof(np_ct_key) == 40);
+static_assert(offsetof(np_ct_key, direction) == 2 && offsetof(np_ct_key, sport) == 4);
+static_assert(offsetof(np_ct_key, dport) == 6 && offsetof(np_ct_key, saddr) == 8 && offsetof(np_ct_key, daddr) == 24);
+
+static_assert(sizeof(np_ct_value) == 32);
+static_assert(offsetof(np_ct_value, last_seen_ns) == 8 && offsetof(np_ct_value, rev_nat_id) == 16);
+static_assert(offsetof(np_ct_value, backend_id) == 20 && offsetof(np_ct_value, tcp_flags) == 24);
+static_assert(offsetof(np_ct_value, flags) == 25);
+
 // The numbers are part of the ABI too: pinned counters are indexed by them.
 static_assert(NP_DROP_MALFORMED == 1 && NP_DROP_SPOOFED_SOURCE == 2 && NP_DROP_TTL_EXCEEDED == 3 &&
-              NP_DROP_REDIRECT_FAILED == 4);
+              NP_DROP_REDIRECT_FAILED == 4 && NP_DROP_NO_BACKEND == 5 && NP_DROP_SOURCE_RANGE_DENIED == 6 &&
+              NP_DROP_CT_MAP_FULL == 7 && NP_DROP_UNSUPPORTED_L4 == 8 && NP_DROP_BACKEND_GONE == 9);
 static_assert(NP_STAT_FORWARDED_LOCAL == 0 && NP_STAT_TO_STACK == 1 && NP_STAT_PASSED_NON_IP == 2 &&
               NP_STAT_PASSED_IPV6 == 3 && NP_STAT_DELIVERED_TO_POD == 4 && NP_STAT_TO_NETDEV == 5 &&
-              NP_STAT_IFACE_STATS_FULL == 6);
+              NP_STAT_IFACE_STATS_FULL == 6 && NP_STAT_SERVICE_TRANSLATED == 7 && NP_STAT_REVERSE_TRANSLATED == 8 &&
+              NP_STAT_CT_CREATED == 9 && NP_STAT_CT_RESELECTED == 10 && NP_STAT_SERVICE_REJECTED == 11);
+static_assert(NP_SCOPE_INTERNAL == 0 && NP_SCOPE_EXTERNAL == 1 && NP_CT_ORIGINAL == 0 && NP_CT_REPLY == 1);
 static_assert(NP_DROP__COUNT <= NP_DROPS_MAX_ENTRIES);
 static_assert(NP_STAT__COUNT <= NP_STATS_MAX_ENTRIES);
 static_assert(NP_FAMILY_IPV4 == 4 && NP_FAMILY_IPV6 == 6);

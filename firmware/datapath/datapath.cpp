@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <string>
+#include <utility>
 
 #include "common/c_handle.h"
 #include "common/unique_fd.h"
@@ -64,6 +66,12 @@ Status checkSizes(const Options& options) {
     // Two entries per interface (ingress and egress) must fit max_entries.
     if (options.maxInterfaces == 0 || options.maxInterfaces > UINT32_MAX / 2)
         return Error::logical("max-interfaces must be between 1 and " + std::to_string(UINT32_MAX / 2));
+    const std::pair<std::uint32_t, const char*> others[] = {
+        {options.maxServices, "max-services"},       {options.maxBackends, "max-backends"},
+        {options.maxBackendSlots, "max-backend-slots"}, {options.maxConntrack, "max-conntrack"},
+        {options.maxAffinity, "max-affinity"},       {options.maxSourceRanges, "max-source-ranges"}};
+    for (const auto& [value, name] : others)
+        if (value == 0) return Error::logical(std::string(name) + " must be at least 1");
     return {};
 }
 
@@ -84,12 +92,22 @@ struct Datapath::Impl {
         : skel(std::move(s)),
           bpffs(std::move(dir)),
           endpoints(bpf_map__fd(skel->maps.np_local_endpoints_v1)),
+          services(bpf_map__fd(skel->maps.np_services_v1), bpf_map__fd(skel->maps.np_backend_slots_v1)),
+          backends(bpf_map__fd(skel->maps.np_backends_v1)),
+          revNat(bpf_map__fd(skel->maps.np_rev_nat_v1)),
+          sourceRanges(bpf_map__fd(skel->maps.np_source_ranges_v1)),
+          conntrack(bpf_map__fd(skel->maps.np_conntrack_v1)),
           stats(bpf_map__fd(skel->maps.np_iface_stats_v1), bpf_map__fd(skel->maps.np_stats_v1),
                 bpf_map__fd(skel->maps.np_drops_v1)) {}
 
     Skeleton skel;
     std::string bpffs;
     BpfLocalEndpointTable endpoints;
+    BpfServiceTable services;
+    BpfBackendTable backends;
+    BpfRevNatTable revNat;
+    BpfSourceRangeTable sourceRanges;
+    BpfConntrackTable conntrack;
     BpfDatapathStats stats;
     std::array<std::uint32_t, kPrograms.size()> programIds{};
 
@@ -148,6 +166,18 @@ Result<Datapath> Datapath::open(const Options& options) {
     if (int err = bpf_map__set_max_entries(skel->maps.np_iface_stats_v1, 2 * options.maxInterfaces); err != 0)
         return Error::fromErrno(err, "Failed to size " NP_MAP_IFACE_STATS);
 
+    const std::pair<bpf_map*, std::uint32_t> sizes[] = {
+        {skel->maps.np_services_v1, options.maxServices},
+        {skel->maps.np_rev_nat_v1, options.maxServices},
+        {skel->maps.np_backends_v1, options.maxBackends},
+        {skel->maps.np_backend_slots_v1, options.maxBackendSlots},
+        {skel->maps.np_conntrack_v1, options.maxConntrack},
+        {skel->maps.np_affinity_v1, options.maxAffinity},
+        {skel->maps.np_source_ranges_v1, options.maxSourceRanges}};
+    for (const auto& [map, entries] : sizes)
+        if (int err = bpf_map__set_max_entries(map, entries); err != 0)
+            return Error::fromErrno(err, std::string("Failed to size ") + bpf_map__name(map));
+
     auto replaced = unpinIncompatibleMaps(skel->obj);
     if (!replaced) return replaced.error();
     for (const auto& what : *replaced)
@@ -193,6 +223,12 @@ Result<AttachInfo> Datapath::queryAttachment(int ifindex) const {
 }
 
 LocalEndpointTable& Datapath::localEndpoints() { return impl_->endpoints; }
+
+ServiceTable& Datapath::services() { return impl_->services; }
+BackendTable& Datapath::backends() { return impl_->backends; }
+RevNatTable& Datapath::revNat() { return impl_->revNat; }
+SourceRangeTable& Datapath::sourceRanges() { return impl_->sourceRanges; }
+ConntrackTable& Datapath::conntrack() { return impl_->conntrack; }
 
 DatapathStats& Datapath::stats() { return impl_->stats; }
 

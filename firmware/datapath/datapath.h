@@ -18,8 +18,12 @@
 #include <vector>
 
 #include "common/result.h"
+#include "datapath/backends.h"
+#include "datapath/conntrack.h"
 #include "datapath/local_endpoints.h"
 #include "datapath/map_info.h"
+#include "datapath/services.h"
+#include "datapath/source_ranges.h"
 #include "datapath/stats.h"
 
 namespace nodeplane::datapath {
@@ -33,6 +37,14 @@ struct Options {
     std::string bpffs = "/sys/fs/bpf/nodeplane";  // [datapath] bpffs
     std::uint32_t maxLocalEndpoints = 65536;      // pod addresses on this node
     std::uint32_t maxInterfaces = 4096;           // interfaces with counters
+    std::uint32_t maxServices = 100000;           // frontends; also rev-NAT entries
+    std::uint32_t maxBackends = 1048576;          // backends
+    // Backend slots: every service's set, plus room for the largest set
+    // twice while it flips halves.
+    std::uint32_t maxBackendSlots = 1048576;
+    std::uint32_t maxConntrack = 1048576;  // conntrack entries, two per flow; LRU, preallocated
+    std::uint32_t maxAffinity = 65536;     // ClientIP affinity entries; LRU, preallocated
+    std::uint32_t maxSourceRanges = 16384;  // loadBalancerSourceRanges prefixes, all frontends
 };
 
 // One tc hook of an interface, as seen at our handle and priority.
@@ -73,6 +85,13 @@ public:
     Result<AttachInfo> queryAttachment(int ifindex) const;
 
     LocalEndpointTable& localEndpoints();
+    // Services: frontends and their backend sets, backends, reverse NAT,
+    // source ranges, and the conntrack of translated flows.
+    ServiceTable& services();
+    BackendTable& backends();
+    RevNatTable& revNat();
+    SourceRangeTable& sourceRanges();
+    ConntrackTable& conntrack();
     DatapathStats& stats();
     // Every pinned map: name, type, size and fill, for `nodeplanectl status`.
     Result<std::vector<MapInfo>> maps() const;

@@ -14,6 +14,11 @@ std::string_view statName(np_stat stat) {
     case NP_STAT_DELIVERED_TO_POD: return "delivered_to_pod";
     case NP_STAT_TO_NETDEV: return "to_netdev";
     case NP_STAT_IFACE_STATS_FULL: return "iface_stats_full";
+    case NP_STAT_SERVICE_TRANSLATED: return "service_translated";
+    case NP_STAT_REVERSE_TRANSLATED: return "reverse_translated";
+    case NP_STAT_CT_CREATED: return "ct_created";
+    case NP_STAT_CT_RESELECTED: return "ct_reselected";
+    case NP_STAT_SERVICE_REJECTED: return "service_rejected";
     case NP_STAT__COUNT: break;
     }
     return {};
@@ -25,6 +30,11 @@ std::string_view dropReasonName(np_drop_reason reason) {
     case NP_DROP_SPOOFED_SOURCE: return "spoofed_source";
     case NP_DROP_TTL_EXCEEDED: return "ttl_exceeded";
     case NP_DROP_REDIRECT_FAILED: return "redirect_failed";
+    case NP_DROP_NO_BACKEND: return "no_backend";
+    case NP_DROP_SOURCE_RANGE_DENIED: return "source_range_denied";
+    case NP_DROP_CT_MAP_FULL: return "ct_map_full";
+    case NP_DROP_UNSUPPORTED_L4: return "unsupported_l4";
+    case NP_DROP_BACKEND_GONE: return "backend_gone";
     case NP_DROP__COUNT: break;
     }
     return {};

@@ -61,6 +61,12 @@ TEST_GROUP(DatapathOpen) {
         options.bpffs = bpffs->path() + "/node-a";  // created by open(), below the mount
         options.maxLocalEndpoints = 1024;
         options.maxInterfaces = 16;
+        options.maxServices = 100;
+        options.maxBackends = 200;
+        options.maxBackendSlots = 300;
+        options.maxConntrack = 400;
+        options.maxAffinity = 500;
+        options.maxSourceRanges = 600;
     }
     void teardown() override { bpffs.reset(); }
 };
@@ -90,6 +96,16 @@ TEST(DatapathOpen, RefusesZeroSizes) {
     zero = options;
     zero.maxInterfaces = 0;
     CHECK_FALSE(Datapath::open(zero).ok());
+    for (auto field : {&datapath::Options::maxServices, &datapath::Options::maxBackends,
+                       &datapath::Options::maxBackendSlots, &datapath::Options::maxConntrack,
+                       &datapath::Options::maxAffinity, &datapath::Options::maxSourceRanges}) {
+        zero = options;
+        zero.*field = 0;
+        auto opened = Datapath::open(zero);
+        CHECK_FALSE(opened.ok());
+        CHECK_TEXT(opened.error().message.find("must be at least 1") != std::string::npos,
+                   opened.error().message.c_str());
+    }
 }
 
 TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
@@ -100,7 +116,7 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     }
     auto maps = dp.maps();
     CHECK_TRUE(maps.ok());
-    LONGS_EQUAL(4, maps->size());
+    LONGS_EQUAL(11, maps->size());
     const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
     STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
     STRCMP_EQUAL("hash", endpoints.type.c_str());
@@ -111,6 +127,22 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     LONGS_EQUAL(32, ifaceStats.maxEntries);  // two directions per interface
     LONGS_EQUAL(NP_STATS_MAX_ENTRIES, mapNamed(*maps, NP_MAP_STATS).entries);
     LONGS_EQUAL(NP_DROPS_MAX_ENTRIES, mapNamed(*maps, NP_MAP_DROPS).maxEntries);
+    // The service maps, sized from the options.
+    const std::pair<const char*, std::pair<const char*, std::uint32_t>> serviceMaps[] = {
+        {NP_MAP_SERVICES, {"hash", options.maxServices}},
+        {NP_MAP_REV_NAT, {"hash", options.maxServices}},
+        {NP_MAP_BACKENDS, {"hash", options.maxBackends}},
+        {NP_MAP_BACKEND_SLOTS, {"hash", options.maxBackendSlots}},
+        {NP_MAP_CONNTRACK, {"lru_hash", options.maxConntrack}},
+        {NP_MAP_AFFINITY, {"lru_hash", options.maxAffinity}},
+        {NP_MAP_SOURCE_RANGES, {"lpm_trie", options.maxSourceRanges}}};
+    for (const auto& [name, expected] : serviceMaps) {
+        const auto& map = mapNamed(*maps, name);
+        STRCMP_EQUAL_TEXT(expected.first, map.type.c_str(), name);
+        LONGS_EQUAL_TEXT(expected.second, map.maxEntries, name);
+        LONGS_EQUAL_TEXT(0, map.entries, name);
+        STRCMP_EQUAL((options.bpffs + "/maps/" + name).c_str(), map.pinPath.c_str());
+    }
 
     CHECK_TRUE(dp.localEndpoints().upsert(ipOf(kPodA), {7, 1, 0, 0}).ok());
     CHECK_TRUE(dp.localEndpoints().upsert(ipOf("fd00::a"), {7, 1, 0, 0}).ok());

@@ -23,8 +23,25 @@ enum np_drop_reason {
 	 * arguments the kernel considers invalid). */
 	NP_DROP_REDIRECT_FAILED = 4,
 
-	/* Planned, numbered when they land: POLICY_DENIED, NO_BACKEND,
-	 * SOURCE_RANGE_DENIED, CT_MAP_FULL, SNAT_NO_PORT, UNSUPPORTED_L4. */
+	/* A service frontend matched but its active half holds no backend
+	 * (or a slot was missing), and its no-endpoint action is DROP (or the
+	 * REJECT reply could not be built). */
+	NP_DROP_NO_BACKEND = 5,
+	/* The frontend has loadBalancerSourceRanges and the client matches
+	 * none of them. */
+	NP_DROP_SOURCE_RANGE_DENIED = 6,
+	/* A conntrack entry could not be created (bpf_map_update_elem
+	 * failed). An LRU map evicts rather than filling, so this is rare. */
+	NP_DROP_CT_MAP_FULL = 7,
+	/* A frontend matched a protocol the datapath cannot translate
+	 * (SCTP), or a fragment without ports for a frontend's address. */
+	NP_DROP_UNSUPPORTED_L4 = 8,
+	/* An established TCP flow's backend is gone from np_backends_v1.
+	 * Dropped rather than moved to another backend, which would answer
+	 * with RST anyway; generating that RST here is the next step. */
+	NP_DROP_BACKEND_GONE = 9,
+
+	/* Planned, numbered when they land: POLICY_DENIED, SNAT_NO_PORT. */
 
 	/* One past the highest number in use; not a reason. */
 	NP_DROP__COUNT,

@@ -2,7 +2,8 @@
  * the files under <bpffs>/maps. A layout change gets a new name (_v2), never
  * an in-place change, because pinned maps outlive the daemon that made them.
  *
- * Reserved for later issues (names fixed here so nothing else takes them):
+ * Reserved for later issues (names fixed here so nothing else takes them;
+ * the services and conntrack maps below exist now, bpf/README.md):
  *   np_services_v1      (VIP, port, proto, scope) -> service          daemon
  *   np_backend_slots_v1 (service id, slot) -> backend id              daemon
  *   np_backends_v1      backend id -> address, port, flags, zone      daemon
@@ -22,9 +23,21 @@
 #define NP_MAP_IFACE_STATS "np_iface_stats_v1"
 #define NP_MAP_STATS "np_stats_v1"
 #define NP_MAP_DROPS "np_drops_v1"
+#define NP_MAP_SERVICES "np_services_v1"
+#define NP_MAP_BACKEND_SLOTS "np_backend_slots_v1"
+#define NP_MAP_BACKENDS "np_backends_v1"
+#define NP_MAP_REV_NAT "np_rev_nat_v1"
+#define NP_MAP_AFFINITY "np_affinity_v1"
+#define NP_MAP_SOURCE_RANGES "np_source_ranges_v1"
+#define NP_MAP_CONNTRACK "np_conntrack_v1"
 
 /* Defaults of the sizes the daemon sets from its configuration. */
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536
 #define NP_DEFAULT_MAX_INTERFACES 4096
+#define NP_DEFAULT_MAX_SERVICES 100000    /* frontends; also rev-NAT entries */
+#define NP_DEFAULT_MAX_BACKENDS 1048576   /* backends; also backend slots */
+#define NP_DEFAULT_MAX_CONNTRACK 1048576  /* conntrack entries, both directions */
+#define NP_DEFAULT_MAX_AFFINITY 65536     /* ClientIP affinity entries */
+#define NP_DEFAULT_MAX_SOURCE_RANGES 16384 /* loadBalancerSourceRanges prefixes */
 
 #endif /* NODEPLANE_ABI_MAPS_H */

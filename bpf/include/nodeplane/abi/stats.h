@@ -28,6 +28,25 @@ enum np_stat {
 	/* Not an outcome: packets whose interface found np_iface_stats_v1 full,
 	 * so their interface counters are missing. Raise maxInterfaces. */
 	NP_STAT_IFACE_STATS_FULL = 6,
+	/* From here on, events counted next to the packet's outcome: such a
+	 * packet is also counted once under its verdict (forwarded_local,
+	 * to_stack, delivered_to_pod). */
+	/* from_pod: a packet for a service frontend translated to a backend
+	 * (DNAT), first packet or established. */
+	NP_STAT_SERVICE_TRANSLATED = 7,
+	/* from_pod / to_pod: a backend's reply rewritten back to the
+	 * frontend's address and port. */
+	NP_STAT_REVERSE_TRANSLATED = 8,
+	/* from_pod: a conntrack miss for a frontend that created a new
+	 * flow (a subset of SERVICE_TRANSLATED). */
+	NP_STAT_CT_CREATED = 9,
+	/* from_pod: a UDP flow whose backend disappeared, moved to another
+	 * backend. */
+	NP_STAT_CT_RESELECTED = 10,
+	/* from_pod: an outcome again, not an event. A packet for a frontend
+	 * without backends and with NP_SVC_F_NO_ENDPOINT_REJECT, rewritten
+	 * into an ICMP port unreachable and sent back to the client. */
+	NP_STAT_SERVICE_REJECTED = 11,
 
 	/* One past the highest number in use; not a stat. */
 	NP_STAT__COUNT,

@@ -1,0 +1,47 @@
+/* Connection tracking for service translation (np_conntrack_v1): one entry
+ * per direction of a translated flow, written by the datapath, read, aged and
+ * flushed by the daemon. */
+#ifndef NODEPLANE_ABI_CONNTRACK_H
+#define NODEPLANE_ABI_CONNTRACK_H
+
+#include "nodeplane/abi/common.h"
+
+/* Which way of the flow a key describes. */
+enum np_ct_dir {
+	/* Client -> frontend, as the client sent it (before DNAT). */
+	NP_CT_ORIGINAL = 0,
+	/* Backend -> client, as the backend sent it (before reverse NAT). */
+	NP_CT_REPLY = 1,
+};
+
+/* The tuple as the packet carries it. Every byte is hashed: pad and unused
+ * address bytes are 0. */
+struct np_ct_key {
+	__u8 family;    /* enum np_family */
+	__u8 protocol;  /* IPPROTO_TCP, IPPROTO_UDP */
+	__u8 direction; /* enum np_ct_dir */
+	__u8 pad;
+	__be16 sport;
+	__be16 dport;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+enum np_ct_flags {
+	/* A TCP FIN or RST was seen in this direction: the daemon may age the
+	 * entry with its short (closing) timeout. */
+	NP_CT_F_CLOSING = 1 << 0,
+};
+
+struct np_ct_value {
+	__u64 created_ns;   /* bpf_ktime_get_ns() at creation */
+	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
+	__u32 rev_nat_id;   /* the frontend: np_rev_nat_v1 key */
+	__u32 backend_id;   /* the chosen backend: np_backends_v1 key */
+	__u8 tcp_flags;     /* OR of the TCP flags seen in this direction */
+	__u8 flags;         /* enum np_ct_flags */
+	__u16 pad;
+	__u32 pad2;
+};
+
+#endif /* NODEPLANE_ABI_CONNTRACK_H */

@@ -1,0 +1,133 @@
+/* Services: frontends (np_services_v1), the two-half backend slot ranges
+ * (np_backend_slots_v1), backends (np_backends_v1), reverse NAT
+ * (np_rev_nat_v1), ClientIP affinity (np_affinity_v1) and source ranges
+ * (np_source_ranges_v1). The daemon writes all but affinity; from_pod reads
+ * them to pick and translate to a backend. See bpf/README.md, "Services". */
+#ifndef NODEPLANE_ABI_SERVICES_H
+#define NODEPLANE_ABI_SERVICES_H
+
+#include "nodeplane/abi/common.h"
+
+/* Which traffic a frontend answers. A ClusterIP is internal only; a
+ * NodePort/LoadBalancer address gets an external frontend (from_netdev) and,
+ * for traffic from pods, an internal one, each with its own flags. */
+enum np_service_scope {
+	NP_SCOPE_INTERNAL = 0, /* from pods on this node (from_pod) */
+	NP_SCOPE_EXTERNAL = 1, /* from outside the node (from_netdev, later) */
+};
+
+/* A frontend: address, port, protocol and scope. Every byte is hashed, so
+ * pad and the unused 12 bytes of an IPv4 address must be 0. */
+struct np_service_key {
+	__u8 family;   /* enum np_family */
+	__u8 protocol; /* IPPROTO_TCP, IPPROTO_UDP (IPPROTO_SCTP: dropped, UNSUPPORTED_L4) */
+	__u8 scope;    /* enum np_service_scope */
+	__u8 pad;
+	__be16 port;   /* network order */
+	__u16 pad2;
+	__u8 addr[16]; /* network order; IPv4 in the first 4 bytes */
+};
+
+/* Frontend flags, from the Service spec. */
+enum np_service_flags {
+	/* sessionAffinity: ClientIP; affinity_timeout_s applies. */
+	NP_SVC_F_AFFINITY = 1 << 0,
+	/* externalTrafficPolicy: Local. The daemon fills the external
+	 * frontend's slots with local backends only; the datapath keeps the
+	 * client's address (no masquerade). */
+	NP_SVC_F_ETP_LOCAL = 1 << 1,
+	/* internalTrafficPolicy: Local; the internal frontend's slots hold
+	 * local backends only. */
+	NP_SVC_F_ITP_LOCAL = 1 << 2,
+	/* loadBalancerSourceRanges set: the client must match an entry of
+	 * np_source_ranges_v1 under this frontend's rev_nat_id. */
+	NP_SVC_F_SOURCE_RANGES = 1 << 3,
+	/* With no backend: reject (ICMP port unreachable back to the client,
+	 * as kube-proxy's REJECT does for TCP and UDP) instead of dropping
+	 * (NO_BACKEND). */
+	NP_SVC_F_NO_ENDPOINT_REJECT = 1 << 4,
+	/* The translated packet must be source-NATed to the node (external
+	 * traffic to a remote backend). Used by the SNAT step, later. */
+	NP_SVC_F_MASQUERADE = 1 << 5,
+};
+
+/* What a frontend leads to. backend_count and active_half change together in
+ * one map update: that is the atomic backend set switch. */
+struct np_service_value {
+	__u32 service_id;         /* key of the slot range */
+	__u32 backend_count;      /* slots 0..count-1 of the active half are valid */
+	__u32 rev_nat_id;         /* np_rev_nat_v1 entry: this frontend's VIP, port */
+	__u32 affinity_timeout_s; /* ClientIP affinity timeout, seconds */
+	__u16 flags;              /* enum np_service_flags */
+	__u8 active_half;         /* 0 or 1 */
+	__u8 pad;
+	__u32 pad2;
+};
+
+/* Most backends one service can have in one half (slot is 16 bits). */
+#define NP_MAX_BACKENDS_PER_SERVICE 65535
+
+/* One slot: the index-th backend of one half of a service's slot range. */
+struct np_backend_slot_key {
+	__u32 service_id;
+	__u16 index; /* 0 .. backend_count - 1 */
+	__u8 half;   /* 0 or 1 */
+	__u8 pad;
+};
+
+/* Backend flags. */
+enum np_backend_flags {
+	NP_BACKEND_F_LOCAL = 1 << 0,       /* a pod on this node */
+	NP_BACKEND_F_TERMINATING = 1 << 1, /* serving but terminating (EndpointSlice) */
+};
+
+/* np_backends_v1 value, keyed by a __u32 backend id the daemon allocates and
+ * never reuses while conntrack may still name it. */
+struct np_backend {
+	__u8 family;   /* enum np_family */
+	__u8 protocol; /* IPPROTO_TCP, IPPROTO_UDP */
+	__u8 flags;    /* enum np_backend_flags */
+	__u8 pad;
+	__be16 port;   /* network order */
+	__u16 pad2;
+	__u8 addr[16];
+};
+
+/* np_rev_nat_v1 value, keyed by a __u32 rev-NAT id: what a reply's source
+ * is rewritten back to. */
+struct np_rev_nat {
+	__u8 family;
+	__u8 pad;
+	__be16 port;   /* network order */
+	__u8 addr[16];
+};
+
+/* np_affinity_v1 key: one client of one frontend. */
+struct np_affinity_key {
+	__u8 family;
+	__u8 pad[3];
+	__u32 rev_nat_id;
+	__u8 addr[16]; /* the client */
+};
+
+struct np_affinity_value {
+	__u32 backend_id;
+	__u32 pad;
+	__u64 last_used_ns; /* bpf_ktime_get_ns() of the last new connection */
+};
+
+/* np_source_ranges_v1 key (LPM trie). prefixlen counts the bits after
+ * itself: 64 for rev_nat_id, family and pad (always matched whole), plus the
+ * prefix length of the address. */
+struct np_source_range_key {
+	__u32 prefixlen;
+	__u32 rev_nat_id;
+	__u8 family;
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+/* Bits of np_source_range_key before the address, always matched whole. */
+#define NP_SOURCE_RANGE_FIXED_BITS 64
+
+#endif /* NODEPLANE_ABI_SERVICES_H */

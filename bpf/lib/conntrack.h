@@ -1,0 +1,83 @@
+/* Conntrack for translated flows: keys built from the packet, creation of
+ * both directions' entries on a flow's first packet, refresh on later ones.
+ * Ageing and flushing are the daemon's (ConntrackTable). */
+#ifndef NODEPLANE_LIB_CONNTRACK_H
+#define NODEPLANE_LIB_CONNTRACK_H
+
+#include "lib/conntrack_maps.h"
+#include "lib/l4.h"
+
+static __always_inline void np_ct_key_v4(struct np_ct_key *key, __u8 protocol, __u8 direction, __be32 saddr,
+					 __be16 sport, __be32 daddr, __be16 dport)
+{
+	/* Padding and the unused address bytes are part of the hash key. */
+	__builtin_memset(key, 0, sizeof(*key));
+	key->family = NP_FAMILY_IPV4;
+	key->protocol = protocol;
+	key->direction = direction;
+	key->sport = sport;
+	key->dport = dport;
+	__builtin_memcpy(key->saddr, &saddr, 4);
+	__builtin_memcpy(key->daddr, &daddr, 4);
+}
+
+/* The entry of this packet's tuple seen as `direction`, or NULL. */
+static __always_inline struct np_ct_value *np_ct_lookup_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+							   __u8 direction)
+{
+	struct np_ct_key key;
+
+	np_ct_key_v4(&key, pkt->ip_proto, direction, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
+	return bpf_map_lookup_elem(&np_conntrack_v1, &key);
+}
+
+/* A packet of an existing flow: last use and the TCP flags seen. Plain
+ * stores: a lost update between CPUs costs a few nanoseconds of age. */
+static __always_inline void np_ct_touch(struct np_ct_value *ct, const struct np_l4 *l4)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (ct->last_seen_ns != now)
+		ct->last_seen_ns = now;
+	if ((ct->tcp_flags | l4->tcp_flags) != ct->tcp_flags)
+		ct->tcp_flags |= l4->tcp_flags;
+	if ((l4->tcp_flags & (0x01 | 0x04)) && !(ct->flags & NP_CT_F_CLOSING))
+		ct->flags |= NP_CT_F_CLOSING; /* FIN or RST */
+}
+
+/* Creates the entries of a new translated flow: the client's tuple as sent
+ * (ORIGINAL) and the backend's reply tuple (REPLY), both naming the frontend
+ * (rev-NAT id) and the backend. The reply entry is written first so a reply
+ * can never find an ORIGINAL without its REPLY. */
+static __always_inline int np_ct_create_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+					   __be32 backend_addr, __be16 backend_port, __u32 rev_nat_id,
+					   __u32 backend_id)
+{
+	struct np_ct_value value = {};
+	struct np_ct_key key;
+
+	value.created_ns = bpf_ktime_get_ns();
+	value.last_seen_ns = value.created_ns;
+	value.rev_nat_id = rev_nat_id;
+	value.backend_id = backend_id;
+
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, backend_addr, backend_port, pkt->saddr, l4->sport);
+	if (bpf_map_update_elem(&np_conntrack_v1, &key, &value, BPF_ANY) < 0)
+		return NP_DROP(NP_DROP_CT_MAP_FULL);
+
+	value.tcp_flags = l4->tcp_flags;
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
+	if (bpf_map_update_elem(&np_conntrack_v1, &key, &value, BPF_ANY) < 0)
+		return NP_DROP(NP_DROP_CT_MAP_FULL);
+	return 0;
+}
+
+static __always_inline void np_ct_delete_original_v4(const struct np_packet *pkt, const struct np_l4 *l4)
+{
+	struct np_ct_key key;
+
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
+	bpf_map_delete_elem(&np_conntrack_v1, &key);
+}
+
+#endif /* NODEPLANE_LIB_CONNTRACK_H */

@@ -1,0 +1,143 @@
+/* Load balancing: frontend lookup, the source-range check, and backend
+ * choice (ClientIP affinity, else a hash of the 5-tuple over the active
+ * half of the service's slots). */
+#ifndef NODEPLANE_LIB_LB_H
+#define NODEPLANE_LIB_LB_H
+
+#include "lib/l4.h"
+#include "lib/services_maps.h"
+
+#define NP_NS_PER_SECOND 1000000000ULL
+
+static __always_inline struct np_service_value *np_lookup_service_v4(const struct np_packet *pkt,
+								     const struct np_l4 *l4, __u8 scope)
+{
+	struct np_service_key key;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	key.family = NP_FAMILY_IPV4;
+	key.protocol = pkt->ip_proto;
+	key.scope = scope;
+	key.port = l4->dport;
+	__builtin_memcpy(key.addr, &pkt->daddr, 4);
+	return bpf_map_lookup_elem(&np_services_v1, &key);
+}
+
+/* loadBalancerSourceRanges: the client must fall in one of the frontend's
+ * prefixes. */
+static __always_inline int np_check_source_range_v4(const struct np_service_value *svc, __be32 saddr)
+{
+	struct np_source_range_key key;
+
+	if (!(svc->flags & NP_SVC_F_SOURCE_RANGES))
+		return 0;
+	__builtin_memset(&key, 0, sizeof(key));
+	key.prefixlen = NP_SOURCE_RANGE_FIXED_BITS + 32;
+	key.rev_nat_id = svc->rev_nat_id;
+	key.family = NP_FAMILY_IPV4;
+	__builtin_memcpy(key.addr, &saddr, 4);
+	if (!bpf_map_lookup_elem(&np_source_ranges_v1, &key))
+		return NP_DROP(NP_DROP_SOURCE_RANGE_DENIED);
+	return 0;
+}
+
+/* murmur3's 32-bit finaliser: every input bit moves every output bit, so
+ * neighbouring client ports spread over the slots. */
+static __always_inline __u32 np_mix32(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return h;
+}
+
+static __always_inline __u32 np_flow_hash_v4(const struct np_packet *pkt, const struct np_l4 *l4)
+{
+	__u32 h = np_mix32(pkt->saddr ^ 0x9e3779b9);
+
+	h = np_mix32(h ^ pkt->daddr);
+	h = np_mix32(h ^ (((__u32)l4->sport << 16) | l4->dport));
+	return np_mix32(h ^ pkt->ip_proto);
+}
+
+/* The backend in slot `index` of the active half. A missing slot (the
+ * daemon's bug, or a set cleaned under a packet in flight) is NO_BACKEND. */
+static __always_inline __u32 np_slot_backend(const struct np_service_value *svc, __u32 index)
+{
+	struct np_backend_slot_key key = {};
+	__u32 *id;
+
+	key.service_id = svc->service_id;
+	key.index = (__u16)index;
+	key.half = svc->active_half;
+	id = bpf_map_lookup_elem(&np_backend_slots_v1, &key);
+	return id ? *id : 0;
+}
+
+static __always_inline struct np_backend *np_lookup_backend(__u32 id)
+{
+	return bpf_map_lookup_elem(&np_backends_v1, &id);
+}
+
+/* ClientIP affinity: the client's previous backend for this frontend while
+ * it was used within the timeout and still exists. Returns its id, or 0. */
+static __always_inline __u32 np_affinity_backend_v4(const struct np_service_value *svc, __be32 client, __u64 now)
+{
+	struct np_affinity_key key;
+	struct np_affinity_value *aff;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	key.family = NP_FAMILY_IPV4;
+	key.rev_nat_id = svc->rev_nat_id;
+	__builtin_memcpy(key.addr, &client, 4);
+	aff = bpf_map_lookup_elem(&np_affinity_v1, &key);
+	if (!aff || now - aff->last_used_ns > (__u64)svc->affinity_timeout_s * NP_NS_PER_SECOND)
+		return 0;
+	if (!np_lookup_backend(aff->backend_id))
+		return 0;
+	aff->last_used_ns = now;
+	return aff->backend_id;
+}
+
+static __always_inline void np_affinity_remember_v4(const struct np_service_value *svc, __be32 client,
+						    __u32 backend_id, __u64 now)
+{
+	struct np_affinity_value value = {.backend_id = backend_id, .last_used_ns = now};
+	struct np_affinity_key key;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	key.family = NP_FAMILY_IPV4;
+	key.rev_nat_id = svc->rev_nat_id;
+	__builtin_memcpy(key.addr, &client, 4);
+	/* Failure only loses stickiness for the next connection. */
+	bpf_map_update_elem(&np_affinity_v1, &key, &value, BPF_ANY);
+}
+
+/* Picks the backend of a new flow. Returns its id (> 0) or a negated drop
+ * reason. Backend ids start at 1: 0 means "none" in slots and affinity. */
+static __always_inline int np_select_backend_v4(const struct np_service_value *svc, const struct np_packet *pkt,
+						const struct np_l4 *l4)
+{
+	__u64 now = 0;
+	__u32 id;
+
+	/* No endpoints means none, whatever affinity remembers. */
+	if (svc->backend_count == 0)
+		return NP_DROP(NP_DROP_NO_BACKEND);
+	if (svc->flags & NP_SVC_F_AFFINITY) {
+		now = bpf_ktime_get_ns();
+		id = np_affinity_backend_v4(svc, pkt->saddr, now);
+		if (id)
+			return (int)id;
+	}
+	id = np_slot_backend(svc, np_flow_hash_v4(pkt, l4) % svc->backend_count);
+	if (!id || id > 0x7fffffff)
+		return NP_DROP(NP_DROP_NO_BACKEND);
+	if (svc->flags & NP_SVC_F_AFFINITY)
+		np_affinity_remember_v4(svc, pkt->saddr, id, now);
+	return (int)id;
+}
+
+#endif /* NODEPLANE_LIB_LB_H */

@@ -1,0 +1,64 @@
+// Typed access to np_conntrack_v1 (datapath-written): a decoded listing for
+// `nodeplanectl conntrack list`, flushing, and forgetting the flows of a
+// removed backend.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/ip.h"
+#include "common/result.h"
+#include "datapath/service_types.h"
+
+namespace nodeplane::datapath {
+
+enum class ConntrackDirection : std::uint8_t { Original = 0, Reply = 1 };
+
+// One entry, decoded. Times are CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns).
+struct ConntrackEntry {
+    ConntrackDirection direction = ConntrackDirection::Original;
+    L4Protocol protocol = L4Protocol::Tcp;
+    IpAddress source;
+    std::uint16_t sourcePort = 0;  // host order
+    IpAddress destination;
+    std::uint16_t destinationPort = 0;
+    std::uint64_t createdNs = 0;
+    std::uint64_t lastSeenNs = 0;
+    std::uint32_t revNatId = 0;
+    BackendId backendId = 0;
+    std::uint8_t tcpFlags = 0;  // OR of the flags seen in this direction
+    bool closing = false;       // FIN or RST seen
+
+    auto operator<=>(const ConntrackEntry&) const = default;
+};
+
+class ConntrackTable {
+public:
+    virtual ~ConntrackTable() = default;
+
+    virtual Result<std::vector<ConntrackEntry>> list() const = 0;
+    // Deletes every entry; returns how many.
+    virtual Result<std::size_t> flush() = 0;
+    // Deletes both directions of every flow translated to `backend`;
+    // returns how many entries.
+    virtual Result<std::size_t> eraseByBackend(BackendId backend) = 0;
+};
+
+class BpfConntrackTable final : public ConntrackTable {
+public:
+    explicit BpfConntrackTable(int mapFd) : mapFd_(mapFd) {}
+
+    Result<std::vector<ConntrackEntry>> list() const override;
+    Result<std::size_t> flush() override;
+    Result<std::size_t> eraseByBackend(BackendId backend) override;
+
+private:
+    int mapFd_;
+};
+
+// "tcp 10.0.0.1:40000 -> 10.96.0.10:80 original backend 3 rev-nat 7 flags SA": one line of
+// `nodeplanectl conntrack list`.
+std::string formatConntrackEntry(const ConntrackEntry& entry);
+
+}  // namespace nodeplane::datapath
