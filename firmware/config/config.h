@@ -35,6 +35,9 @@ struct Config {
         std::string bpffs = "/sys/fs/bpf/nodeplane";
         std::uint32_t maxLocalEndpoints = 65536;   // local pod addresses, 1..1048576
         std::uint32_t maxInterfaces = 4096;        // interfaces with counters, 1..65536
+        std::uint32_t maxServices = 100000;        // service frontends, 1..1048576
+        std::uint32_t maxBackendEntries = 1048576; // backends and backend slots, 1..16777216
+        std::uint32_t maxConntrackEntries = 1048576;  // tracked connections, 1..16777216
     } datapath;
 
     struct Health {

@@ -18,6 +18,9 @@ namespace {
 constexpr std::int64_t kMaxDrainSeconds = 3600;
 constexpr std::int64_t kMaxLocalEndpoints = 1 << 20;
 constexpr std::int64_t kMaxInterfaces = 1 << 16;
+constexpr std::int64_t kMaxServices = 1 << 20;
+constexpr std::int64_t kMaxBackendEntries = 1 << 24;
+constexpr std::int64_t kMaxConntrackEntries = 1 << 24;
 // sockaddr_un.sun_path holds the path and its terminating NUL.
 constexpr std::size_t kMaxSocketPathBytes = sizeof(sockaddr_un{}.sun_path) - 1;
 
@@ -94,6 +97,9 @@ void readDatapath(TableReader& r, Config::Datapath& datapath) {
     assign(datapath.bpffs, r.converted("bpffs", absolutePath));
     assign(datapath.maxLocalEndpoints, r.integer("max-local-endpoints", 1, kMaxLocalEndpoints));
     assign(datapath.maxInterfaces, r.integer("max-interfaces", 1, kMaxInterfaces));
+    assign(datapath.maxServices, r.integer("max-services", 1, kMaxServices));
+    assign(datapath.maxBackendEntries, r.integer("max-backend-entries", 1, kMaxBackendEntries));
+    assign(datapath.maxConntrackEntries, r.integer("max-conntrack-entries", 1, kMaxConntrackEntries));
 }
 
 void readHealth(TableReader& r, Config::Health& health) { assign(health.listen, r.converted("listen", listenAddress)); }

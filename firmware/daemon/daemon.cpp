@@ -49,12 +49,23 @@ Status Daemon::start() {
         if (auto st = netlink::applySysctls(sysctls_, *settings); !st) return st;
     }
 
-    auto dp = datapath::Datapath::open({.bpffs = cfg.datapath.bpffs,
-                                        .maxLocalEndpoints = cfg.datapath.maxLocalEndpoints,
-                                        .maxInterfaces = cfg.datapath.maxInterfaces});
+    datapath::Options options{.bpffs = cfg.datapath.bpffs,
+                              .maxLocalEndpoints = cfg.datapath.maxLocalEndpoints,
+                              .maxInterfaces = cfg.datapath.maxInterfaces};
+    options.maxServices = cfg.datapath.maxServices;
+    options.maxBackends = cfg.datapath.maxBackendEntries;
+    // Both halves of every set can be live while a batch of sets flips.
+    options.maxBackendSlots = 2 * cfg.datapath.maxBackendEntries;
+    options.maxConntrack = cfg.datapath.maxConntrackEntries;
+    auto dp = datapath::Datapath::open(options);
     if (!dp) return dp.error();
     datapath_.emplace(std::move(dp).value());
     spdlog::info("Datapath loaded, pinned under {}", cfg.datapath.bpffs);
+
+    serviceReconciler_ = std::make_unique<ServiceReconciler>(ServiceTables{
+        datapath_->services(), datapath_->backends(), datapath_->revNat(), datapath_->sourceRanges(),
+        datapath_->conntrack()});
+    if (auto st = serviceReconciler_->adopt(serviceIds_); !st) return st;
 
     auto routes = netlink::KernelRouteTable::open();
     if (!routes) return routes.error();
@@ -156,12 +167,17 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
                               config_.config.node.name + "' ([node] name)"});
     }
     compiler::CompileResult compiled;
+    compiler::ServicesResult services;
     if (errors.empty()) {
         compiled = compiler::compileNode(loaded.model, {.maxLocalEndpoints = config_.config.datapath.maxLocalEndpoints},
                                          endpointIds_);
+        services = compiler::compileServices(loaded.model, {.maxBackendEntries = config_.config.datapath.maxBackendEntries,
+                                                            .maxServices = config_.config.datapath.maxServices});
         errors = compiled.errors;
+        errors.insert(errors.end(), services.errors.begin(), services.errors.end());
         for (auto& e : errors)
             if (e.file.empty()) e.file = path;
+        for (const auto& w : services.warnings) spdlog::warn("{}", w.toString());
     }
     if (!errors.empty()) {
         lastRefusal_ = formatInputErrors(errors);
@@ -174,12 +190,29 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     desired_ = std::move(compiled.desired);
     lastRefusal_.clear();
     reconcileNow();
+    applyServices(services.desired, loaded.model);
     ++generation_;
     appliedAt_ = std::chrono::system_clock::now();
     spdlog::info("Applied generation {} ({}): {} local endpoints on {} pod interfaces", generation_, why,
                  desired_->localEndpoints.size(), desired_->podInterfaces.size());
     updatePhase();
     return "applied generation " + std::to_string(generation_);
+}
+
+void Daemon::applyServices(const compiler::DesiredServices& services, const state::Model& model) {
+    std::vector<IpAddress> nodeAddresses;
+    if (const auto* self = model.thisNode()) nodeAddresses = self->addresses;
+    auto maps = planServiceMaps(services, nodeAddresses, serviceIds_);
+    auto report = serviceReconciler_->apply(maps);
+    if (!report) {
+        // The compiler checked capacity, so this is the kernel refusing a
+        // write; the next reload retries from what the maps then hold.
+        spdlog::error("Failed to program services: {}", report.error().message);
+        return;
+    }
+    if (report->writes || report->removals)
+        spdlog::debug("Services: {} writes, {} removals, {} flows of removed backends cut", report->writes,
+                      report->removals, report->flowsCut);
 }
 
 void Daemon::scheduleReconcile() {

@@ -14,10 +14,13 @@
 #include "common/event.h"
 #include "common/result.h"
 #include "compiler/desired_node.h"
+#include "compiler/services.h"
 #include "config/config.h"
 #include "daemon/kernel_adapters.h"
 #include "daemon/lifecycle.h"
 #include "daemon/reconciler.h"
+#include "daemon/service_plan.h"
+#include "daemon/service_reconciler.h"
 #include "daemon/snapshot_watcher.h"
 #include "datapath/datapath.h"
 #include "health/health_answer.h"
@@ -53,6 +56,7 @@ private:
     // last good state. Returns the refusal.
     Result<std::string> loadAndApply(const char* why);
     Result<std::string> reloadConfig();
+    void applyServices(const compiler::DesiredServices& services, const state::Model& model);
     void scheduleReconcile();
     void reconcileNow();
     void updatePhase();
@@ -80,6 +84,8 @@ private:
     std::unique_ptr<WatchedLinks> linkView_;
     std::unique_ptr<DatapathAttacher> attacher_;
     std::unique_ptr<Reconciler> reconciler_;
+    std::unique_ptr<ServiceReconciler> serviceReconciler_;
+    ServiceIds serviceIds_;
     std::unique_ptr<SnapshotWatcher> snapshotWatcher_;
     std::unique_ptr<health::HttpListener> health_;
     std::unique_ptr<bus::ControlServer> control_;
