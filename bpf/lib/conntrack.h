@@ -41,7 +41,7 @@ static __always_inline void np_ct_touch(struct np_ct_value *ct, const struct np_
 		ct->last_seen_ns = now;
 	if ((ct->tcp_flags | l4->tcp_flags) != ct->tcp_flags)
 		ct->tcp_flags |= l4->tcp_flags;
-	if ((l4->tcp_flags & (0x01 | 0x04)) && !(ct->flags & NP_CT_F_CLOSING))
+	if ((l4->tcp_flags & (NP_TCP_FIN | NP_TCP_RST)) && !(ct->flags & NP_CT_F_CLOSING))
 		ct->flags |= NP_CT_F_CLOSING; /* FIN or RST */
 }
 
@@ -77,6 +77,18 @@ static __always_inline void np_ct_delete_original_v4(const struct np_packet *pkt
 	struct np_ct_key key;
 
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
+	bpf_map_delete_elem(&np_conntrack_v1, &key);
+}
+
+/* A new connection that is not translated reuses a tuple a translated flow
+ * may have used before (ephemeral ports come round fast): the reply entry of
+ * that old flow would rewrite this connection's replies to the frontend's
+ * address, and the client would reset them. */
+static __always_inline void np_ct_forget_reply_of_v4(const struct np_packet *pkt, const struct np_l4 *l4)
+{
+	struct np_ct_key key;
+
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, pkt->daddr, l4->dport, pkt->saddr, l4->sport);
 	bpf_map_delete_elem(&np_conntrack_v1, &key);
 }
 

@@ -14,6 +14,12 @@
 #define NP_IP_MF 0x2000
 #define NP_IP_OFFSET 0x1fff
 
+/* TCP flag bits of the flags byte (offset 13 of the TCP header). */
+#define NP_TCP_FIN 0x01
+#define NP_TCP_SYN 0x02
+#define NP_TCP_RST 0x04
+#define NP_TCP_ACK 0x10
+
 struct np_l4 {
 	__be16 sport;
 	__be16 dport;

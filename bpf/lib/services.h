@@ -117,6 +117,10 @@ static __always_inline int np_services_from_pod_v4(struct __sk_buff *skb, struct
 	svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_INTERNAL);
 	if (svc)
 		return np_translate_v4(skb, pkt, &l4, svc);
+	/* A TCP SYN straight to an address (not a frontend) opens a new,
+	 * untranslated connection on this tuple. */
+	if (pkt->ip_proto == IPPROTO_TCP && (l4.tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN)
+		np_ct_forget_reply_of_v4(pkt, &l4);
 	return np_reverse_translate_v4(skb, pkt, &l4);
 }
 

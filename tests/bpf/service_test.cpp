@@ -189,6 +189,21 @@ TEST(ClusterIp, LeavesTrafficThatIsNoReplyAlone) {
     LONGS_EQUAL(0, n.stat("reverse_translated"));
 }
 
+TEST(ClusterIp, ADirectConnectionOnAReusedTupleIsNotReverseTranslated) {
+    n.publishClusterIp({{1, backendAt(kPodB)}});
+    n.fromPod(n.hostA, clientTcp());  // A:kClientPort -> VIP, translated to B
+    // The client port comes round again, this time straight to pod B.
+    auto direct = PacketBuilder().eth(kMacPodA, kMacHostA).ipv4(kPodA, kPodB)
+                      .tcp(kClientPort, kBackendPort, tcp_flags::kSyn).build();
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, n.fromPod(n.hostA, direct));
+    // B's answer must reach A as B's, not as the VIP's: A would reset it.
+    auto run = n.fromPod(n.hostB, backendTcpReply(kPodB));
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, run);
+    STRCMP_EQUAL(kPodB, PacketView(run.output).ipv4Src().c_str());
+    LONGS_EQUAL(kBackendPort, PacketView(run.output).srcPort());
+    LONGS_EQUAL(0, n.stat("reverse_translated"));
+}
+
 TEST(ClusterIp, ClientIpAffinityKeepsAClientOnOneBackend) {
     FrontendFlags flags;
     flags.affinity = true;
