@@ -16,6 +16,7 @@
 #include "packet_test_support.h"
 #include "support/command.h"
 #include "support/counters.h"
+#include "support/two_pods.h"
 
 using namespace nodeplane;
 using namespace nodeplane::test;
@@ -152,43 +153,21 @@ TEST(Attach, AMissingInterfaceIsAClearError) {
 // only if from_pod redirects it, and arrives with the TTL one lower.
 TEST_GROUP(PodTraffic) {
     std::unique_ptr<DatapathFixture> node;
-    std::optional<ScopedNetns> podA, podB;
-    int hostA = 0, hostB = 0;
+    TwoPods pods;
+    std::optional<ScopedNetns>& podA = pods.podA;
+    std::optional<ScopedNetns>& podB = pods.podB;
+    int& hostA = pods.hostA;
+    int& hostB = pods.hostB;
 
     void setup() override {
         orFail([&] {
             node = std::make_unique<DatapathFixture>();
-            const int nodeNs = node->netns().fd();
-            runOrThrow({"sysctl", "-qw", "net.ipv4.ip_forward=0"}, nodeNs);
-            // The node's own address, as every real node has: the source of its ARP requests.
-            node->addInterface("np-ext");
-            runOrThrow({"ip", "addr", "add", "192.168.50.2/24", "dev", "np-ext"}, nodeNs);
-
-            podA.emplace(ScopedNetns::create());
-            podB.emplace(ScopedNetns::create());
-            hostA = wirePod(*podA, "np-pod-a", kPodA);
-            hostB = wirePod(*podB, "np-pod-b", kPodB);
+            pods = wireTwoPods(*node, kPodA, kPodB);
         });
-        CHECK_TRUE(node->datapath().attachPod(hostA).ok());
-        CHECK_TRUE(node->datapath().attachPod(hostB).ok());
-        auto& endpoints = node->datapath().localEndpoints();
-        CHECK_TRUE(endpoints.upsert(ipOf(kPodA), {static_cast<std::uint32_t>(hostA), 1, 0, 0}).ok());
-        CHECK_TRUE(endpoints.upsert(ipOf(kPodB), {static_cast<std::uint32_t>(hostB), 2, 0, 0}).ok());
     }
     void teardown() override {
-        podA.reset();
-        podB.reset();
+        pods.reset();
         node.reset();
-    }
-
-    int wirePod(const ScopedNetns& pod, const std::string& hostEnd, const char* ip) {
-        int ifindex = addVethPair(node->netns(), hostEnd, "eth0", &pod);
-        runOrThrow({"ip", "addr", "add", std::string(ip) + "/32", "dev", "eth0"}, pod.fd());
-        runOrThrow({"ip", "route", "add", "default", "via", "169.254.1.1", "dev", "eth0", "onlink"}, pod.fd());
-        runOrThrow({"ip", "neigh", "add", "169.254.1.1", "lladdr", macAddressIn(node->netns(), hostEnd), "dev", "eth0",
-                    "nud", "permanent"},
-                   pod.fd());
-        return ifindex;
     }
 
     // A UDP socket bound to ip:port inside `ns`, reporting the TTL of what it receives.

@@ -17,7 +17,7 @@
 
 #include "common/unique_fd.h"
 #include "service_test_support.h"
-#include "support/command.h"
+#include "support/two_pods.h"
 
 using namespace nodeplane;
 using namespace nodeplane::test;
@@ -48,27 +48,18 @@ std::string receiveText(int fd, int timeoutMs) {
 
 TEST_GROUP(ServiceTraffic) {
     std::unique_ptr<DatapathFixture> node;
-    std::optional<ScopedNetns> podA, podB;
-    int hostA = 0, hostB = 0;
+    TwoPods pods;
+    std::optional<ScopedNetns>& podA = pods.podA;
+    std::optional<ScopedNetns>& podB = pods.podB;
+    int& hostA = pods.hostA;
+    int& hostB = pods.hostB;
 
     void setup() override {
         orFail([&] {
             node = std::make_unique<DatapathFixture>();
-            const int nodeNs = node->netns().fd();
-            runOrThrow({"sysctl", "-qw", "net.ipv4.ip_forward=0"}, nodeNs);
-            // The node's own address: the source of its ARP requests to the pods.
-            node->addInterface("np-ext");
-            runOrThrow({"ip", "addr", "add", "192.168.50.2/24", "dev", "np-ext"}, nodeNs);
-            podA.emplace(ScopedNetns::create());
-            podB.emplace(ScopedNetns::create());
-            hostA = wirePod(*podA, "np-pod-a", kPodA);
-            hostB = wirePod(*podB, "np-pod-b", kPodB);
+            pods = wireTwoPods(*node, kPodA, kPodB);
         });
         auto& dp = node->datapath();
-        CHECK_TRUE(dp.attachPod(hostA).ok());
-        CHECK_TRUE(dp.attachPod(hostB).ok());
-        CHECK_TRUE(dp.localEndpoints().upsert(ipOf(kPodA), {static_cast<std::uint32_t>(hostA), 1, 0, 0}).ok());
-        CHECK_TRUE(dp.localEndpoints().upsert(ipOf(kPodB), {static_cast<std::uint32_t>(hostB), 2, 0, 0}).ok());
 
         CHECK_TRUE(dp.backends().upsert(1, backendAt(kPodB)).ok());
         CHECK_TRUE(dp.revNat().upsert(1, {ipOf(kVip), kVipPort}).ok());
@@ -76,19 +67,8 @@ TEST_GROUP(ServiceTraffic) {
         CHECK_TRUE(dp.services().upsert(frontendOf(kVip, kVipPort), {1, 1, {}, 0}).ok());
     }
     void teardown() override {
-        podA.reset();
-        podB.reset();
+        pods.reset();
         node.reset();
-    }
-
-    int wirePod(const ScopedNetns& pod, const std::string& hostEnd, const char* ip) {
-        int ifindex = addVethPair(node->netns(), hostEnd, "eth0", &pod);
-        runOrThrow({"ip", "addr", "add", std::string(ip) + "/32", "dev", "eth0"}, pod.fd());
-        runOrThrow({"ip", "route", "add", "default", "via", "169.254.1.1", "dev", "eth0", "onlink"}, pod.fd());
-        runOrThrow({"ip", "neigh", "add", "169.254.1.1", "lladdr", macAddressIn(node->netns(), hostEnd), "dev", "eth0",
-                    "nud", "permanent"},
-                   pod.fd());
-        return ifindex;
     }
 
     UniqueFd tcpSocket(const ScopedNetns& ns) {
