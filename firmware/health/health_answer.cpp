@@ -1,6 +1,6 @@
 #include "health/health_answer.h"
 
-#include "health/rfc3339.h"
+#include "common/rfc3339.h"
 
 namespace nodeplane::health {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "health/rfc3339.h"
+#include "common/rfc3339.h"
 #include "nodeplanectl/text_table.h"
 
 namespace nodeplane::ctl {
@@ -31,7 +31,7 @@ std::string appliedLine(const bus::NodeStatus& status, system_clock::time_point 
     if (status.appliedUsec == 0) return "nothing applied yet";
     auto age = std::chrono::floor<std::chrono::seconds>(now - appliedAt(status)).count();
     return "generation " + std::to_string(status.generation) + " at " +
-           health::formatRfc3339Millis(appliedAt(status)) + " (" + std::to_string(std::max<long long>(age, 0)) +
+           formatRfc3339Millis(appliedAt(status)) + " (" + std::to_string(std::max<long long>(age, 0)) +
            " s ago)";
 }
 
@@ -105,7 +105,7 @@ nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
     for (const auto& s : status.stats) stats.push_back({{"name", s.name}, {"value", s.value}});
 
     ordered_json appliedAtJson = nullptr;
-    if (status.appliedUsec != 0) appliedAtJson = health::formatRfc3339Millis(appliedAt(status));
+    if (status.appliedUsec != 0) appliedAtJson = formatRfc3339Millis(appliedAt(status));
     return ordered_json{{"node", status.node},
                         {"phase", status.phase},
                         {"healthy", status.healthy},

@@ -1,9 +1,9 @@
 #include <CppUTest/TestHarness.h>
 
-#include "health/rfc3339.h"
+#include "common/rfc3339.h"
 
 using namespace std::chrono;
-using nodeplane::health::formatRfc3339Millis;
+using nodeplane::formatRfc3339Millis;
 
 TEST_GROUP(Rfc3339){};
 

@@ -1,8 +1,8 @@
-#include "health/rfc3339.h"
+#include "common/rfc3339.h"
 
 #include <cstdio>
 
-namespace nodeplane::health {
+namespace nodeplane {
 
 std::string formatRfc3339Millis(std::chrono::system_clock::time_point time) {
     using namespace std::chrono;
@@ -18,4 +18,4 @@ std::string formatRfc3339Millis(std::chrono::system_clock::time_point time) {
     return buf;
 }
 
-}  // namespace nodeplane::health
+}  // namespace nodeplane

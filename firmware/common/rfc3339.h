@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace nodeplane::health {
+namespace nodeplane {
 
 std::string formatRfc3339Millis(std::chrono::system_clock::time_point time);
 
@@ -14,4 +14,4 @@ std::string formatRfc3339Millis(std::chrono::system_clock::time_point time);
 // fraction): what kube-proxy reports as lastUpdated before the first sync.
 inline constexpr std::string_view kZeroTimeRfc3339 = "0001-01-01T00:00:00Z";
 
-}  // namespace nodeplane::health
+}  // namespace nodeplane
