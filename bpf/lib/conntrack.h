@@ -28,7 +28,7 @@ static __always_inline struct np_ct_value *np_ct_lookup_v4(const struct np_packe
 	struct np_ct_key key;
 
 	np_ct_key_v4(&key, pkt->ip_proto, direction, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
-	return bpf_map_lookup_elem(&np_conntrack_v1, &key);
+	return bpf_map_lookup_elem(&np_conntrack_v2, &key);
 }
 
 /* A packet of an existing flow: last use and the TCP flags seen. Plain
@@ -62,12 +62,12 @@ static __always_inline int np_ct_create_v4(const struct np_packet *pkt, const st
 	value.backend_id = backend_id;
 
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, backend_addr, backend_port, pkt->saddr, l4->sport);
-	if (bpf_map_update_elem(&np_conntrack_v1, &key, &value, BPF_ANY) < 0)
+	if (bpf_map_update_elem(&np_conntrack_v2, &key, &value, BPF_ANY) < 0)
 		return NP_DROP(NP_DROP_CT_MAP_FULL);
 
 	value.tcp_flags = l4->tcp_flags;
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
-	if (bpf_map_update_elem(&np_conntrack_v1, &key, &value, BPF_ANY) < 0)
+	if (bpf_map_update_elem(&np_conntrack_v2, &key, &value, BPF_ANY) < 0)
 		return NP_DROP(NP_DROP_CT_MAP_FULL);
 	return 0;
 }
@@ -77,7 +77,7 @@ static __always_inline void np_ct_delete_original_v4(const struct np_packet *pkt
 	struct np_ct_key key;
 
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
-	bpf_map_delete_elem(&np_conntrack_v1, &key);
+	bpf_map_delete_elem(&np_conntrack_v2, &key);
 }
 
 /* A new connection that is not translated reuses a tuple a translated flow
@@ -89,7 +89,7 @@ static __always_inline void np_ct_forget_reply_of_v4(const struct np_packet *pkt
 	struct np_ct_key key;
 
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, pkt->daddr, l4->dport, pkt->saddr, l4->sport);
-	bpf_map_delete_elem(&np_conntrack_v1, &key);
+	bpf_map_delete_elem(&np_conntrack_v2, &key);
 }
 
 #endif /* NODEPLANE_LIB_CONNTRACK_H */

@@ -13,6 +13,6 @@ struct {
 	__type(value, struct np_ct_value);
 	__uint(max_entries, NP_DEFAULT_MAX_CONNTRACK);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} np_conntrack_v1 SEC(".maps") __weak;
+} np_conntrack_v2 SEC(".maps") __weak;
 
 #endif /* NODEPLANE_LIB_CONNTRACK_MAPS_H */

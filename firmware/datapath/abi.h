@@ -64,10 +64,11 @@ static_assert(sizeof(np_ct_key) == 40);
 static_assert(offsetof(np_ct_key, direction) == 2 && offsetof(np_ct_key, sport) == 4);
 static_assert(offsetof(np_ct_key, dport) == 6 && offsetof(np_ct_key, saddr) == 8 && offsetof(np_ct_key, daddr) == 24);
 
-static_assert(sizeof(np_ct_value) == 32);
+static_assert(sizeof(np_ct_value) == 48);
 static_assert(offsetof(np_ct_value, last_seen_ns) == 8 && offsetof(np_ct_value, rev_nat_id) == 16);
 static_assert(offsetof(np_ct_value, backend_id) == 20 && offsetof(np_ct_value, tcp_flags) == 24);
-static_assert(offsetof(np_ct_value, flags) == 25);
+static_assert(offsetof(np_ct_value, flags) == 25 && offsetof(np_ct_value, nat_port) == 26);
+static_assert(offsetof(np_ct_value, nat_addr) == 28);
 
 // The numbers are part of the ABI too: pinned counters are indexed by them.
 static_assert(NP_DROP_MALFORMED == 1 && NP_DROP_SPOOFED_SOURCE == 2 && NP_DROP_TTL_EXCEEDED == 3 &&

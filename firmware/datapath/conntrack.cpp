@@ -32,6 +32,14 @@ Result<ConntrackEntry> decode(const np_ct_key& key, const np_ct_value& value) {
     out.backendId = value.backend_id;
     out.tcpFlags = value.tcp_flags;
     out.closing = value.flags & NP_CT_F_CLOSING;
+    out.external = value.flags & NP_CT_F_EXTERNAL;
+    out.snat = value.flags & NP_CT_F_SNAT;
+    if (out.snat) {
+        auto nat = decodeAddress(key.family, value.nat_addr, NP_MAP_CONNTRACK);
+        if (!nat) return nat.error();
+        out.natAddress = *nat;
+        out.natPort = ntohs(value.nat_port);
+    }
     return out;
 }
 
@@ -94,6 +102,9 @@ std::string formatConntrackEntry(const ConntrackEntry& e) {
                        (e.direction == ConntrackDirection::Reply ? " reply" : " original") + " backend " +
                        std::to_string(e.backendId) + " rev-nat " + std::to_string(e.revNatId);
     if (!flags.empty()) line += " flags " + flags;
+    if (e.snat)
+        line += (e.direction == ConntrackDirection::Reply ? " client " : " snat ") + endpoint(e.natAddress, e.natPort);
+    if (e.external) line += " external";
     if (e.closing) line += " closing";
     return line;
 }

@@ -1,4 +1,4 @@
-// Typed access to np_conntrack_v1 (datapath-written): a decoded listing for
+// Typed access to np_conntrack_v2 (datapath-written): a decoded listing for
 // `nodeplanectl conntrack list`, flushing, and forgetting the flows of a
 // removed backend.
 #pragma once
@@ -29,6 +29,12 @@ struct ConntrackEntry {
     BackendId backendId = 0;
     std::uint8_t tcpFlags = 0;  // OR of the flags seen in this direction
     bool closing = false;       // FIN or RST seen
+    bool external = false;      // created for a client outside the node (from_netdev)
+    // Source NAT (masquerade or hairpin). Original: the address and port the
+    // client's source becomes. Reply: the client's own, restored on replies.
+    bool snat = false;
+    IpAddress natAddress;
+    std::uint16_t natPort = 0;  // host order
 
     auto operator<=>(const ConntrackEntry&) const = default;
 };

@@ -96,7 +96,7 @@ struct Datapath::Impl {
           backends(bpf_map__fd(skel->maps.np_backends_v1)),
           revNat(bpf_map__fd(skel->maps.np_rev_nat_v1)),
           sourceRanges(bpf_map__fd(skel->maps.np_source_ranges_v1)),
-          conntrack(bpf_map__fd(skel->maps.np_conntrack_v1)),
+          conntrack(bpf_map__fd(skel->maps.np_conntrack_v2)),
           stats(bpf_map__fd(skel->maps.np_iface_stats_v1), bpf_map__fd(skel->maps.np_stats_v1),
                 bpf_map__fd(skel->maps.np_drops_v1)) {}
 
@@ -171,7 +171,7 @@ Result<Datapath> Datapath::open(const Options& options) {
         {skel->maps.np_rev_nat_v1, options.maxServices},
         {skel->maps.np_backends_v1, options.maxBackends},
         {skel->maps.np_backend_slots_v1, options.maxBackendSlots},
-        {skel->maps.np_conntrack_v1, options.maxConntrack},
+        {skel->maps.np_conntrack_v2, options.maxConntrack},
         {skel->maps.np_affinity_v1, options.maxAffinity},
         {skel->maps.np_source_ranges_v1, options.maxSourceRanges}};
     for (const auto& [map, entries] : sizes)

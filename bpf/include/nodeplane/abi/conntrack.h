@@ -1,4 +1,4 @@
-/* Connection tracking for service translation (np_conntrack_v1): one entry
+/* Connection tracking for service translation (np_conntrack_v2): one entry
  * per direction of a translated flow, written by the datapath, read, aged and
  * flushed by the daemon. */
 #ifndef NODEPLANE_ABI_CONNTRACK_H
@@ -31,8 +31,16 @@ enum np_ct_flags {
 	/* A TCP FIN or RST was seen in this direction: the daemon may age the
 	 * entry with its short (closing) timeout. */
 	NP_CT_F_CLOSING = 1 << 0,
+	/* The flow's source is translated too (masquerade to the node for
+	 * external traffic to a remote backend, or the hairpin address when a
+	 * pod reaches itself through a service); nat_addr and nat_port hold
+	 * the other side of that translation. */
+	NP_CT_F_SNAT = 1 << 1,
+	/* Created by from_netdev: the client is outside the node. */
+	NP_CT_F_EXTERNAL = 1 << 2,
 };
 
+/* v2 (was np_conntrack_v1): nat_addr and nat_port added for source NAT. */
 struct np_ct_value {
 	__u64 created_ns;   /* bpf_ktime_get_ns() at creation */
 	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
@@ -40,8 +48,12 @@ struct np_ct_value {
 	__u32 backend_id;   /* the chosen backend: np_backends_v1 key */
 	__u8 tcp_flags;     /* OR of the TCP flags seen in this direction */
 	__u8 flags;         /* enum np_ct_flags */
-	__u16 pad;
-	__u32 pad2;
+	/* With NP_CT_F_SNAT. ORIGINAL: the source the client's packets are
+	 * rewritten to. REPLY: the client's own address and port, which the
+	 * reply's destination is rewritten back to. Network order. */
+	__be16 nat_port;
+	__u8 nat_addr[16];
+	__u32 pad;
 };
 
 #endif /* NODEPLANE_ABI_CONNTRACK_H */

@@ -10,7 +10,7 @@
  *   np_rev_nat_v1       rev-NAT id -> VIP, port                       daemon
  *   np_affinity_v1      (client, rev-NAT id) -> backend, last used    datapath, LRU
  *   np_source_ranges_v1 (rev-NAT id, prefix) -> allow                 daemon, LPM
- *   np_conntrack_v1     5-tuple + direction -> state, rev-NAT, ...    datapath, LRU
+ *   np_conntrack_v2     5-tuple + direction -> state, rev-NAT, ...    datapath, LRU
  *   np_snat_v1          tuple -> translated tuple                     datapath, LRU
  *   np_ipcache_v1       prefix -> identity, node address, flags       daemon, LPM
  *   np_policy_v1        (endpoint, dir, identity, proto, port) -> .. daemon, LPM
@@ -29,7 +29,7 @@
 #define NP_MAP_REV_NAT "np_rev_nat_v1"
 #define NP_MAP_AFFINITY "np_affinity_v1"
 #define NP_MAP_SOURCE_RANGES "np_source_ranges_v1"
-#define NP_MAP_CONNTRACK "np_conntrack_v1"
+#define NP_MAP_CONNTRACK "np_conntrack_v2"
 
 /* Defaults of the sizes the daemon sets from its configuration. */
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536
