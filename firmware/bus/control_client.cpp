@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "bus/bus_address.h"
+#include "bus/listing_codec.h"
 #include "bus/status_codec.h"
 
 namespace nodeplane::bus {
@@ -89,6 +90,33 @@ Result<ReloadOutcome> ControlClient::reload() {
     if ((r = sd_bus_message_read(reply.get(), "s", &message)) < 0)
         return Error::fromErrno(r, "Failed to read the Reload reply");
     return ReloadOutcome{true, message};
+}
+
+Result<std::vector<ServiceRecord>> ControlClient::services() {
+    BusError error;
+    MessagePtr reply;
+    int r = callMethod(bus_.get(), destination_, kInterface, "ListServices", kCallTimeoutUsec, error, reply);
+    if (r < 0) return Error{-r, "ListServices failed: " + describeError(r, error)};
+    return readServices(reply.get());
+}
+
+Result<ConntrackListing> ControlClient::conntrack() {
+    BusError error;
+    MessagePtr reply;
+    int r = callMethod(bus_.get(), destination_, kInterface, "ListConntrack", kCallTimeoutUsec, error, reply);
+    if (r < 0) return Error{-r, "ListConntrack failed: " + describeError(r, error)};
+    return readConntrack(reply.get());
+}
+
+Result<std::uint64_t> ControlClient::flushConntrack() {
+    BusError error;
+    MessagePtr reply;
+    int r = callMethod(bus_.get(), destination_, kInterface, "FlushConntrack", kCallTimeoutUsec, error, reply);
+    if (r < 0) return Error{-r, "FlushConntrack failed: " + describeError(r, error)};
+    std::uint64_t removed = 0;
+    if ((r = sd_bus_message_read(reply.get(), "t", &removed)) < 0)
+        return Error::fromErrno(r, "Failed to read the FlushConntrack reply");
+    return removed;
 }
 
 }  // namespace nodeplane::bus

@@ -2,9 +2,12 @@
 // call at a time over the daemon's socket or the system bus.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "bus/bus_handles.h"
+#include "bus/listings.h"
 #include "bus/names.h"
 #include "bus/node_status.h"
 #include "common/result.h"
@@ -34,6 +37,9 @@ public:
     // Errors from these are the daemon's (it answered with an error or broke off).
     Result<NodeStatus> status();
     Result<ReloadOutcome> reload();
+    Result<std::vector<ServiceRecord>> services();
+    Result<ConntrackListing> conntrack();
+    Result<std::uint64_t> flushConntrack();  // entries removed
 
 private:
     ControlClient(BusPtr bus, const char* destination) : bus_(std::move(bus)), destination_(destination) {}

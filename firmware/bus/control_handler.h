@@ -2,8 +2,11 @@
 // event loop, one call at a time.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include "bus/listings.h"
 #include "bus/node_status.h"
 #include "common/result.h"
 
@@ -20,6 +23,19 @@ public:
     // what happened ("applied generation 8"); an Error says why the new input
     // was refused while the old state stays in force.
     virtual Result<std::string> reload() = 0;
+
+    // Every frontend the datapath holds, read from the maps, sorted.
+    virtual Result<std::vector<ServiceRecord>> listServices() = 0;
+    // Every conntrack entry, decoded, flow by flow (at most the first
+    // kMaxListedConntrackEntries; `total` counts them all).
+    virtual Result<ConntrackListing> listConntrack() = 0;
+    // Deletes every conntrack entry; returns how many. Established flows
+    // pick a backend again on their next packet.
+    virtual Result<std::uint64_t> flushConntrack() = 0;
 };
+
+// Bounds a ListConntrack reply: sd-bus refuses an array over 64 MiB, and a
+// listing that size is for bpftool, not a terminal.
+inline constexpr std::size_t kMaxListedConntrackEntries = 200000;
 
 }  // namespace nodeplane::bus

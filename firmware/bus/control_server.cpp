@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 
+#include "bus/listing_codec.h"
 #include "bus/status_codec.h"
 #include "common/log.h"
 #include "common/unique_fd.h"
@@ -27,9 +28,19 @@ const sd_bus_vtable ControlServer::kVtable[] = {
                                  SD_BUS_PARAM(phase) SD_BUS_PARAM(healthy) SD_BUS_PARAM(generation)
                                      SD_BUS_PARAM(appliedUsec) SD_BUS_PARAM(lastRefusedReload)
                                          SD_BUS_PARAM(pendingInterfaces) SD_BUS_PARAM(interfaces)
-                                             SD_BUS_PARAM(maps) SD_BUS_PARAM(stats),
+                                             SD_BUS_PARAM(maps) SD_BUS_PARAM(stats) SD_BUS_PARAM(conntrack),
                              &ControlServer::onGetStatus, 0),
+    // Flags 0: on the system bus sd-bus lets only a caller with
+    // CAP_SYS_ADMIN (or our own uid, root) through, on top of the bus
+    // policy. That matters most for the calls that change the dataplane,
+    // Reload and FlushConntrack; the reads follow GetStatus.
     SD_BUS_METHOD_WITH_NAMES("Reload", "", "", "s", SD_BUS_PARAM(message), &ControlServer::onReload, 0),
+    SD_BUS_METHOD_WITH_NAMES("ListServices", "", "", kServicesSignature, SD_BUS_PARAM(services),
+                             &ControlServer::onListServices, 0),
+    SD_BUS_METHOD_WITH_NAMES("ListConntrack", "", "", kConntrackSignature, SD_BUS_PARAM(entries) SD_BUS_PARAM(total),
+                             &ControlServer::onListConntrack, 0),
+    SD_BUS_METHOD_WITH_NAMES("FlushConntrack", "", "", "t", SD_BUS_PARAM(removed), &ControlServer::onFlushConntrack,
+                             0),
     SD_BUS_VTABLE_END,
 };
 
@@ -203,6 +214,54 @@ int ControlServer::onReload(sd_bus_message* call, void* userdata, sd_bus_error* 
         return sd_bus_reply_method_return(call, "s", result->c_str());
     } catch (const std::exception& e) {
         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Reload failed: %s", e.what());
+    }
+}
+
+namespace {
+
+// Answers `call` with the out arguments `append` writes, or with the
+// handler's error as org.freedesktop.DBus.Error.Failed.
+template <typename T, typename Append>
+int replyWith(sd_bus_message* call, sd_bus_error* error, const Result<T>& result, Append&& append) {
+    if (!result) return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, result.error().message.c_str());
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_return(call, &raw);
+    if (r < 0) return r;
+    MessagePtr reply(raw);
+    if ((r = append(reply.get(), *result)) < 0) return r;
+    return sd_bus_send(nullptr, reply.get(), nullptr);
+}
+
+}  // namespace
+
+int ControlServer::onListServices(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        return replyWith(call, error, self->handler_.listServices(),
+                         [](sd_bus_message* m, const std::vector<ServiceRecord>& v) { return appendServices(m, v); });
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to list the services: %s", e.what());
+    }
+}
+
+int ControlServer::onListConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        return replyWith(call, error, self->handler_.listConntrack(),
+                         [](sd_bus_message* m, const ConntrackListing& l) { return appendConntrack(m, l); });
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to list conntrack: %s", e.what());
+    }
+}
+
+int ControlServer::onFlushConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        auto removed = self->handler_.flushConntrack();
+        if (!removed) return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, removed.error().message.c_str());
+        return sd_bus_reply_method_return(call, "t", *removed);
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to flush conntrack: %s", e.what());
     }
 }
 

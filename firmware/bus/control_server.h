@@ -51,6 +51,9 @@ private:
     static int onDisconnected(sd_bus_message* message, void* userdata, sd_bus_error* error) noexcept;
     static int onGetStatus(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static int onReload(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onListServices(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onListConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onFlushConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static const sd_bus_vtable kVtable[];
 
     sd_event* event_;

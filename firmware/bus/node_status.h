@@ -37,6 +37,23 @@ struct StatCounter {
     bool operator==(const StatCounter&) const = default;
 };
 
+// Conntrack ageing and how full np_conntrack_v2 is. The datapath's LRU map
+// evicts the least recently used flows when full, live ones included, so
+// the fill level is the early warning.
+struct ConntrackPressure {
+    std::uint32_t entries = 0;   // in the map now
+    std::uint32_t capacity = 0;  // its max_entries
+    std::uint32_t gcIntervalSeconds = 0;
+    std::uint64_t gcPasses = 0;
+    std::uint64_t lastGcUsec = 0;          // CLOCK_REALTIME microseconds of the last pass; 0: none yet
+    std::uint64_t lastGcDurationUsec = 0;  // how long it took
+    std::uint64_t agedOut = 0;             // entries removed by ageing since the daemon started
+    std::vector<StatCounter> agedOutByState;  // the same, by the state of their flow
+    std::string lastGcError;                  // why the last pass failed; "" when it did not
+
+    bool operator==(const ConntrackPressure&) const = default;
+};
+
 struct NodeStatus {
     std::string node;
     std::string stateSource;  // "snapshot" | "kubernetes"
@@ -55,6 +72,7 @@ struct NodeStatus {
     std::vector<InterfaceStatus> interfaces;
     std::vector<MapStatus> maps;
     std::vector<StatCounter> stats;
+    ConntrackPressure conntrack;
 
     bool operator==(const NodeStatus&) const = default;
 };

@@ -2,24 +2,10 @@
 
 #include <vector>
 
+#include "bus/message_strings.h"
+
 namespace nodeplane::bus {
 namespace {
-
-int appendStrings(sd_bus_message* m, const std::vector<std::string>& strings) {
-    std::vector<char*> pointers;
-    for (const auto& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
-    pointers.push_back(nullptr);
-    return sd_bus_message_append_strv(m, pointers.data());
-}
-
-int readStrings(sd_bus_message* m, std::vector<std::string>& strings) {
-    int r = sd_bus_message_enter_container(m, 'a', "s");
-    if (r < 0) return r;
-    const char* s = nullptr;
-    while ((r = sd_bus_message_read(m, "s", &s)) > 0) strings.emplace_back(s);
-    if (r < 0) return r;
-    return sd_bus_message_exit_container(m);
-}
 
 int appendInterface(sd_bus_message* m, const InterfaceStatus& i) {
     int r = sd_bus_message_open_container(m, 'r', "sisastttt");
@@ -31,6 +17,53 @@ int appendInterface(sd_bus_message* m, const InterfaceStatus& i) {
     r = sd_bus_message_append(m, "tttt", i.rxPackets, i.rxBytes, i.txPackets, i.txBytes);
     if (r < 0) return r;
     return sd_bus_message_close_container(m);
+}
+
+int appendCounters(sd_bus_message* m, const std::vector<StatCounter>& counters) {
+    int r = sd_bus_message_open_container(m, 'a', "(st)");
+    if (r < 0) return r;
+    for (const auto& c : counters)
+        if ((r = sd_bus_message_append(m, "(st)", c.name.c_str(), c.value)) < 0) return r;
+    return sd_bus_message_close_container(m);
+}
+
+int readCounters(sd_bus_message* m, std::vector<StatCounter>& counters) {
+    int r = sd_bus_message_enter_container(m, 'a', "(st)");
+    if (r < 0) return r;
+    for (;;) {
+        const char* name = nullptr;
+        StatCounter counter;
+        r = sd_bus_message_read(m, "(st)", &name, &counter.value);
+        if (r <= 0) break;
+        counter.name = name;
+        counters.push_back(std::move(counter));
+    }
+    if (r < 0) return r;
+    return sd_bus_message_exit_container(m);
+}
+
+int appendPressure(sd_bus_message* m, const ConntrackPressure& c) {
+    int r = sd_bus_message_open_container(m, 'r', "uuutttta(st)s");
+    if (r < 0) return r;
+    r = sd_bus_message_append(m, "uuutttt", c.entries, c.capacity, c.gcIntervalSeconds, c.gcPasses, c.lastGcUsec,
+                              c.lastGcDurationUsec, c.agedOut);
+    if (r < 0) return r;
+    if ((r = appendCounters(m, c.agedOutByState)) < 0) return r;
+    if ((r = sd_bus_message_append(m, "s", c.lastGcError.c_str())) < 0) return r;
+    return sd_bus_message_close_container(m);
+}
+
+int readPressure(sd_bus_message* m, ConntrackPressure& c) {
+    int r = sd_bus_message_enter_container(m, 'r', "uuutttta(st)s");
+    if (r < 0) return r;
+    r = sd_bus_message_read(m, "uuutttt", &c.entries, &c.capacity, &c.gcIntervalSeconds, &c.gcPasses, &c.lastGcUsec,
+                            &c.lastGcDurationUsec, &c.agedOut);
+    if (r < 0) return r;
+    if ((r = readCounters(m, c.agedOutByState)) < 0) return r;
+    const char* error = nullptr;
+    if ((r = sd_bus_message_read(m, "s", &error)) < 0) return r;
+    c.lastGcError = error;
+    return sd_bus_message_exit_container(m);
 }
 
 int readInterface(sd_bus_message* m, InterfaceStatus& i) {
@@ -71,11 +104,8 @@ int appendStatus(sd_bus_message* m, const NodeStatus& s) {
     r = sd_bus_message_close_container(m);
     if (r < 0) return r;
 
-    r = sd_bus_message_open_container(m, 'a', "(st)");
-    if (r < 0) return r;
-    for (const auto& stat : s.stats)
-        if ((r = sd_bus_message_append(m, "(st)", stat.name.c_str(), stat.value)) < 0) return r;
-    return sd_bus_message_close_container(m);
+    if ((r = appendCounters(m, s.stats)) < 0) return r;
+    return appendPressure(m, s.conntrack);
 }
 
 namespace {
@@ -125,18 +155,8 @@ int readAll(sd_bus_message* m, NodeStatus& s) {
     if (r < 0) return r;
     if ((r = sd_bus_message_exit_container(m)) < 0) return r;
 
-    r = sd_bus_message_enter_container(m, 'a', "(st)");
-    if (r < 0) return r;
-    for (;;) {
-        const char* name = nullptr;
-        StatCounter stat;
-        r = sd_bus_message_read(m, "(st)", &name, &stat.value);
-        if (r <= 0) break;
-        stat.name = name;
-        s.stats.push_back(std::move(stat));
-    }
-    if (r < 0) return r;
-    return sd_bus_message_exit_container(m);
+    if ((r = readCounters(m, s.stats)) < 0) return r;
+    return readPressure(m, s.conntrack);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 //   interfaces a(sisastttt): name, ifindex, role, programs, rx packets/bytes, tx packets/bytes
 //   maps a(ssuu): name, type, maxEntries, entries
 //   stats a(st): name, value
+//   conntrack (uuutttta(st)s): entries, capacity, gcIntervalSeconds, gcPasses,
+//     lastGcUsec, lastGcDurationUsec, agedOut, agedOutByState, lastGcError
 // Both sides use these two functions, so they cannot drift apart.
 #pragma once
 
@@ -14,7 +16,7 @@
 
 namespace nodeplane::bus {
 
-inline constexpr const char* kStatusSignature = "ssssbttsasa(sisastttt)a(ssuu)a(st)";
+inline constexpr const char* kStatusSignature = "ssssbttsasa(sisastttt)a(ssuu)a(st)(uuutttta(st)s)";
 
 // Appends the out arguments to a method return; a negative errno on failure.
 int appendStatus(sd_bus_message* message, const NodeStatus& status);

@@ -1,5 +1,6 @@
 #include "nodeplanectl/cli.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -22,9 +23,14 @@ void printHelp(std::ostream& out) {
            "Inspect and control the nodeplane daemon of this node.\n"
            "\n"
            "Commands:\n";
+    auto synopsis = [](const Command& c) {
+        return c.arguments.empty() ? std::string(c.name) : std::string(c.name) + " " + std::string(c.arguments);
+    };
+    std::size_t width = 0;
+    for (const Command& command : commands()) width = std::max(width, synopsis(command).size());
     for (const Command& command : commands()) {
-        std::string name(command.name);
-        name.resize(10, ' ');
+        std::string name = synopsis(command);
+        name.resize(width + 2, ' ');
         out << "  " << name << command.summary << '\n';
     }
     out << "\n"

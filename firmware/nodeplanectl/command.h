@@ -33,6 +33,7 @@ struct Command {
     std::string_view summary;  // one line for --help
     // `args` are what follows the command name, global options removed.
     int (*run)(Context& context, std::span<const std::string> args);
+    std::string_view arguments = {};  // for --help: "list|flush"
 };
 
 // Every command, in the order --help lists them.
@@ -48,6 +49,8 @@ bool refuseArguments(Context& context, std::string_view command, std::span<const
 // The commands (one file each).
 extern const Command kStatusCommand;
 extern const Command kReloadCommand;
+extern const Command kServicesCommand;
+extern const Command kConntrackCommand;
 extern const Command kVersionCommand;
 
 }  // namespace nodeplane::ctl

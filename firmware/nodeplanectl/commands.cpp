@@ -5,7 +5,8 @@
 namespace nodeplane::ctl {
 
 std::span<const Command> commands() {
-    static const std::array kCommands = {kStatusCommand, kReloadCommand, kVersionCommand};
+    static const std::array kCommands = {kStatusCommand, kReloadCommand, kServicesCommand, kConntrackCommand,
+                                         kVersionCommand};
     return kCommands;
 }
 

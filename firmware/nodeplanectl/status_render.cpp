@@ -11,9 +11,11 @@ namespace {
 
 using std::chrono::system_clock;
 
-system_clock::time_point appliedAt(const bus::NodeStatus& status) {
-    return system_clock::time_point{std::chrono::microseconds{status.appliedUsec}};
+system_clock::time_point usecToTime(std::uint64_t usec) {
+    return system_clock::time_point{std::chrono::microseconds{usec}};
 }
+
+system_clock::time_point appliedAt(const bus::NodeStatus& status) { return usecToTime(status.appliedUsec); }
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
@@ -68,6 +70,44 @@ std::string statsText(const bus::NodeStatus& status) {
     return "Counters:\n" + renderTable({{"NAME"}, {"VALUE", true}}, rows);
 }
 
+std::string conntrackText(const bus::ConntrackPressure& c, system_clock::time_point now) {
+    std::string text = "Conntrack:\n";
+    text += "  Entries:   " + std::to_string(c.entries) + "/" + std::to_string(c.capacity) + " (" +
+            percentText(fillPercent(c.entries, c.capacity)) + ")\n";
+    text += "  Ageing:    every " + std::to_string(c.gcIntervalSeconds) + " s";
+    if (c.gcPasses == 0) {
+        text += ", no pass yet\n";
+    } else {
+        auto ago = std::chrono::floor<std::chrono::seconds>(now - usecToTime(c.lastGcUsec)).count();
+        text += ", last pass " + std::to_string(std::max<long long>(ago, 0)) + " s ago in " +
+                std::to_string(c.lastGcDurationUsec / 1000) + " ms (" + std::to_string(c.gcPasses) + " passes)\n";
+    }
+    std::string byState;
+    for (const auto& s : c.agedOutByState)
+        byState += (byState.empty() ? "" : ", ") + s.name + " " + std::to_string(s.value);
+    text += "  Aged out:  " + std::to_string(c.agedOut) + (byState.empty() ? "" : " (" + byState + ")") + "\n";
+    if (!c.lastGcError.empty()) text += "  Failed:    " + c.lastGcError + " (the last ageing pass)\n";
+    return text;
+}
+
+nlohmann::ordered_json conntrackJson(const bus::ConntrackPressure& c) {
+    using nlohmann::ordered_json;
+    ordered_json byState = ordered_json::object();
+    for (const auto& s : c.agedOutByState) byState[s.name] = s.value;
+    ordered_json lastGcAt = nullptr;
+    if (c.lastGcUsec != 0) lastGcAt = formatRfc3339Millis(usecToTime(c.lastGcUsec));
+    return ordered_json{{"entries", c.entries},
+                        {"capacity", c.capacity},
+                        {"fillPercent", fillPercent(c.entries, c.capacity)},
+                        {"gcIntervalSeconds", c.gcIntervalSeconds},
+                        {"gcPasses", c.gcPasses},
+                        {"lastGcAt", std::move(lastGcAt)},
+                        {"lastGcDurationUsec", c.lastGcDurationUsec},
+                        {"lastGcError", c.lastGcError},
+                        {"agedOut", c.agedOut},
+                        {"agedOutByState", std::move(byState)}};
+}
+
 }  // namespace
 
 bool isArray(const bus::MapStatus& map) {
@@ -118,7 +158,8 @@ nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
                         {"pendingInterfaces", status.pendingInterfaces},
                         {"interfaces", std::move(interfaces)},
                         {"maps", std::move(maps)},
-                        {"stats", std::move(stats)}};
+                        {"stats", std::move(stats)},
+                        {"conntrack", conntrackJson(status.conntrack)}};
 }
 
 std::string statusToText(const bus::NodeStatus& status, system_clock::time_point now) {
@@ -133,7 +174,8 @@ std::string statusToText(const bus::NodeStatus& status, system_clock::time_point
         text += "Pending:  " + joined(status.pendingInterfaces) + " (named by the state, not present yet)\n";
     if (!status.lastRefusedReload.empty())
         text += "Refused:  " + status.lastRefusedReload + " (the applied state stays in force)\n";
-    return text + "\n" + interfacesText(status) + "\n" + mapsText(status) + "\n" + statsText(status);
+    return text + "\n" + interfacesText(status) + "\n" + mapsText(status) + "\n" + statsText(status) + "\n" +
+           conntrackText(status.conntrack, now);
 }
 
 }  // namespace nodeplane::ctl

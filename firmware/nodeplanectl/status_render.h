@@ -18,7 +18,10 @@ namespace nodeplane::ctl {
 //  "lastError" (the last refused reload; "": none),"pendingInterfaces":[names],
 //  "interfaces":[{"name","ifindex","role","programs":[..],"rxPackets","rxBytes","txPackets","txBytes"}],
 //  "maps":[{"name","type","entries","maxEntries","fillPercent" (null for arrays)}],
-//  "stats":[{"name","value"}]}
+//  "stats":[{"name","value"}],
+//  "conntrack":{"entries","capacity","fillPercent","gcIntervalSeconds","gcPasses",
+//    "lastGcAt" (RFC 3339; null: no pass yet),"lastGcDurationUsec","lastGcError" ("": none),
+//    "agedOut","agedOutByState":{"syn-sent","established","closing","unreplied","replied"}}}
 nlohmann::ordered_json statusToJson(const bus::NodeStatus& status);
 
 std::string statusToText(const bus::NodeStatus& status, std::chrono::system_clock::time_point now);

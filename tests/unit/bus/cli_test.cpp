@@ -4,11 +4,15 @@
 #include <vector>
 
 #include "nodeplanectl/cli.h"
+#include "nodeplanectl/conntrack_render.h"
+#include "nodeplanectl/services_render.h"
 #include "nodeplanectl/status_render.h"
 #include "serve.h"
 #include "served_daemon.h"
 
 using nodeplane::bus::ControlServer;
+using nodeplane::bus::test::sampleConntrack;
+using nodeplane::bus::test::sampleServices;
 using nodeplane::bus::test::sampleStatus;
 using nodeplane::bus::test::ServedDaemon;
 using nodeplane::bus::test::TempDir;
@@ -45,6 +49,8 @@ TEST(CliUsage, HelpListsEveryCommandAndExitsZero) {
         CHECK(contains(run.out, "  status    "));
         CHECK(contains(run.out, "  reload    "));
         CHECK(contains(run.out, "  version   "));
+        CHECK(contains(run.out, "  services  "));
+        CHECK(contains(run.out, "  conntrack list|flush  show the tracked service flows (list), or forget them "));
         CHECK(contains(run.out, "3 the daemon cannot be reached"));
         STRCMP_EQUAL("", run.err.c_str());
     }
@@ -64,6 +70,11 @@ TEST(CliUsage, UsageErrorsExitTwoWithAReason) {
         {{"--socket", "/x.sock", "--system", "status"}, "--socket and --system exclude each other"},
         {{"status", "now"}, "status takes no arguments, got 'now'"},
         {{"reload", "--force"}, "reload takes no arguments, got '--force'"},
+        {{"services", "web"}, "services takes no arguments, got 'web'"},
+        {{"conntrack"}, "conntrack needs a subcommand: list or flush"},
+        {{"conntrack", "show"}, "unknown conntrack subcommand 'show' (list or flush)"},
+        {{"conntrack", "flush", "all"}, "conntrack flush takes no arguments, got 'all'"},
+        {{"-o", "json", "conntrack", "list", "--verbose"}, "conntrack list takes no arguments, got '--verbose'"},
     };
     for (const Case& c : cases) {
         Run run = runCli(c.args);
@@ -86,9 +97,13 @@ TEST(CliUsage, VersionInTextAndJson) {
 TEST(CliUsage, UnreachableDaemonExitsThreeAndNamesTheSocket) {
     TempDir dir;
     std::string missing = dir.path() + "/control.sock";
-    for (const char* command : {"status", "reload"}) {
-        Run run = runCli({"--socket", missing, command});
-        LONGS_EQUAL_TEXT(3, run.exitCode, command);
+    const std::vector<std::vector<std::string>> commands = {
+        {"status"}, {"reload"}, {"services"}, {"conntrack", "list"}, {"conntrack", "flush"}};
+    for (auto args : commands) {
+        const std::string command = args.front();
+        args.insert(args.begin(), {"--socket", missing});
+        Run run = runCli(args);
+        LONGS_EQUAL_TEXT(3, run.exitCode, command.c_str());
         STRCMP_EQUAL(("nodeplanectl: Cannot reach nodeplaned at " + missing +
                       ": Cannot connect: No such file or directory\n")
                          .c_str(),
@@ -152,4 +167,46 @@ TEST(CliAgainstDaemon, ReloadRefusedExitsOneWithTheReason) {
     // And status reports the refusal afterwards.
     Run status = cli({"--socket", socketPath, "-o", "json", "status"});
     CHECK(contains(status.out, "\"lastError\": \"state.toml:3:1: unknown key 'servics'\""));
+}
+
+TEST(CliAgainstDaemon, ServicesTextAndJson) {
+    Run text = cli({"--socket", socketPath, "services"});
+    LONGS_EQUAL(0, text.exitCode);
+    STRCMP_EQUAL(nodeplane::ctl::servicesToText(sampleServices()).c_str(), text.out.c_str());
+    Run json = cli({"services", "--socket", socketPath, "--output=json"});
+    LONGS_EQUAL(0, json.exitCode);
+    STRCMP_EQUAL((nodeplane::ctl::servicesToJson(sampleServices()).dump(2) + "\n").c_str(), json.out.c_str());
+}
+
+TEST(CliAgainstDaemon, ConntrackListTextAndJson) {
+    Run text = cli({"--socket", socketPath, "conntrack", "list"});
+    LONGS_EQUAL(0, text.exitCode);
+    STRCMP_EQUAL(nodeplane::ctl::conntrackToText(sampleConntrack()).c_str(), text.out.c_str());
+    Run json = cli({"-o", "json", "conntrack", "--socket", socketPath, "list"});
+    LONGS_EQUAL(0, json.exitCode);
+    STRCMP_EQUAL((nodeplane::ctl::conntrackToJson(sampleConntrack()).dump(2) + "\n").c_str(), json.out.c_str());
+}
+
+TEST(CliAgainstDaemon, ConntrackFlushSaysHowManyWent) {
+    Run text = cli({"--socket", socketPath, "conntrack", "flush"});
+    LONGS_EQUAL(0, text.exitCode);
+    STRCMP_EQUAL("Flushed 5 conntrack entries\n", text.out.c_str());
+    Run json = cli({"--socket", socketPath, "--output", "json", "conntrack", "flush"});
+    LONGS_EQUAL(0, json.exitCode);
+    STRCMP_EQUAL("{\n  \"removed\": 0\n}\n", json.out.c_str());
+    LONGS_EQUAL(2, handler.flushes);
+    Run after = cli({"--socket", socketPath, "conntrack", "list"});
+    STRCMP_EQUAL("No conntrack entries\n", after.out.c_str());
+}
+
+TEST(CliAgainstDaemon, ListingFailuresInTheDaemonExitOne) {
+    handler.listingError = "Failed to read from np_conntrack_v2: Bad file descriptor";
+    const std::vector<std::vector<std::string>> commands = {{"services"}, {"conntrack", "list"}, {"conntrack", "flush"}};
+    for (auto args : commands) {
+        args.insert(args.begin(), {"--socket", socketPath});
+        Run run = cli(args);
+        LONGS_EQUAL(1, run.exitCode);
+        CHECK_TEXT(contains(run.err, ": Failed to read from np_conntrack_v2: Bad file descriptor\n"), run.err.c_str());
+        STRCMP_EQUAL("", run.out.c_str());
+    }
 }

@@ -78,6 +78,78 @@ TEST(ControlServer, EmptyStatusRoundTrips) {
     CHECK(NodeStatus{} == *status);
 }
 
+TEST(ControlServer, ServicesRoundTripEveryField) {
+    auto server = start(socketPath);
+    auto services = whileServing(event.get(), [&]() -> nodeplane::Result<std::vector<ServiceRecord>> {
+        auto client = ControlClient::connect(Target{socketPath, false});
+        if (!client) return client.error();
+        return client->services();
+    });
+    CHECK_TEXT(services.ok(), services.ok() ? "" : services.error().message.c_str());
+    LONGS_EQUAL(2, services->size());
+    CHECK_FALSE((*services)[0].backends[1].local);
+    CHECK((*services)[0].backends[1].terminating);
+    LONGS_EQUAL(1, (*services)[0].activeHalf);
+    CHECK(handler.services == *services);
+}
+
+TEST(ControlServer, ConntrackRoundTripsEveryFieldAndTheTotal) {
+    auto server = start(socketPath);
+    auto listing = whileServing(event.get(), [&]() -> nodeplane::Result<ConntrackListing> {
+        auto client = ControlClient::connect(Target{socketPath, false});
+        if (!client) return client.error();
+        return client->conntrack();
+    });
+    CHECK_TEXT(listing.ok(), listing.ok() ? "" : listing.error().message.c_str());
+    LONGS_EQUAL(3, listing->entries.size());
+    CHECK(listing->total == 5);
+    CHECK(listing->entries[0].timeoutNs == 60'000'000'000ULL);
+    STRCMP_EQUAL("192.168.50.2", listing->entries[2].natAddress.c_str());
+    LONGS_EQUAL(61000, listing->entries[2].natPort);
+    CHECK(handler.conntrack == *listing);
+}
+
+TEST(ControlServer, EmptyListingsRoundTrip) {
+    handler.services.clear();
+    handler.conntrack = ConntrackListing{};
+    auto server = start(socketPath);
+    auto both = whileServing(event.get(), [&]() -> std::string {
+        auto client = ControlClient::connect(Target{socketPath, false});
+        if (!client) return client.error().message;
+        auto services = client->services();
+        auto conntrack = client->conntrack();
+        if (!services || !conntrack) return "a listing failed";
+        return std::to_string(services->size()) + " " + std::to_string(conntrack->entries.size()) + " " +
+               std::to_string(conntrack->total);
+    });
+    STRCMP_EQUAL("0 0 0", both.c_str());
+}
+
+TEST(ControlServer, FlushAnswersHowManyWentAndHandlerErrorsComeBack) {
+    auto server = start(socketPath);
+    auto flushed = whileServing(event.get(), [&]() -> nodeplane::Result<std::uint64_t> {
+        auto client = ControlClient::connect(Target{socketPath, false});
+        if (!client) return client.error();
+        return client->flushConntrack();
+    });
+    CHECK_TEXT(flushed.ok(), flushed.ok() ? "" : flushed.error().message.c_str());
+    CHECK(*flushed == 5);
+    LONGS_EQUAL(1, handler.flushes);
+
+    handler.listingError = "Failed to walk np_conntrack_v2: Operation not permitted";
+    auto errors = whileServing(event.get(), [&]() -> std::string {
+        auto client = ControlClient::connect(Target{socketPath, false});
+        if (!client) return client.error().message;
+        return client->services().error().message + "\n" + client->conntrack().error().message + "\n" +
+               client->flushConntrack().error().message;
+    });
+    STRCMP_EQUAL("ListServices failed: Failed to walk np_conntrack_v2: Operation not permitted\n"
+                 "ListConntrack failed: Failed to walk np_conntrack_v2: Operation not permitted\n"
+                 "FlushConntrack failed: Failed to walk np_conntrack_v2: Operation not permitted",
+                 errors.c_str());
+    LONGS_EQUAL(1, handler.flushes);
+}
+
 TEST(ControlServer, ReloadAppliedAndRefused) {
     auto server = start(socketPath);
     auto applied = requestReload();
@@ -196,6 +268,14 @@ TEST(ControlServer, IntrospectionNamesEveryArgument) {
                             "<arg type=\"a(sisastttt)\" name=\"interfaces\" direction=\"out\"/>",
                             "<arg type=\"a(ssuu)\" name=\"maps\" direction=\"out\"/>",
                             "<arg type=\"a(st)\" name=\"stats\" direction=\"out\"/>",
-                            "<arg type=\"s\" name=\"message\" direction=\"out\"/>"})
+                            "<arg type=\"(uuutttta(st)s)\" name=\"conntrack\" direction=\"out\"/>",
+                            "<arg type=\"s\" name=\"message\" direction=\"out\"/>",
+                            "<method name=\"ListServices\">",
+                            "<arg type=\"a(sqssasuuuuya(usqbb))\" name=\"services\" direction=\"out\"/>",
+                            "<method name=\"ListConntrack\">",
+                            "<arg type=\"a(sssqsqstttuuybbsq)\" name=\"entries\" direction=\"out\"/>",
+                            "<arg type=\"t\" name=\"total\" direction=\"out\"/>",
+                            "<method name=\"FlushConntrack\">",
+                            "<arg type=\"t\" name=\"removed\" direction=\"out\"/>"})
         CHECK_TEXT(xml.find(arg) != std::string::npos, arg);
 }

@@ -1,4 +1,5 @@
-// A ControlHandler with canned answers, and a NodeStatus that fills every field.
+// A ControlHandler with canned answers, and a NodeStatus, services and
+// conntrack listings that fill every field.
 #pragma once
 
 #include <limits>
@@ -29,7 +30,87 @@ inline NodeStatus sampleStatus() {
     s.maps = {{"np_services", "hash", 65536, 12}, {"np_conntrack", "lru_hash", 262144, 131072},
               {"np_empty", "array", 0, 0}};
     s.stats = {{"forwarded", 123456789012ULL}, {"drop_policy", 3}};
+    s.conntrack.entries = 943718;
+    s.conntrack.capacity = 1048576;
+    s.conntrack.gcIntervalSeconds = 10;
+    s.conntrack.gcPasses = 42;
+    s.conntrack.lastGcUsec = 1714564798250000;  // 2024-05-01T11:59:58.250Z
+    s.conntrack.lastGcDurationUsec = 12345;
+    s.conntrack.agedOut = 17;
+    s.conntrack.agedOutByState = {{"syn-sent", 2}, {"established", 1}, {"closing", 9}, {"unreplied", 4},
+                                  {"replied", 1}};
+    s.conntrack.lastGcError = "Failed to walk np_conntrack_v2: Permission denied";
     return s;
+}
+
+inline std::vector<ServiceRecord> sampleServices() {
+    ServiceRecord cluster;
+    cluster.address = "10.96.0.10";
+    cluster.port = 80;
+    cluster.protocol = "tcp";
+    cluster.scope = "internal";
+    cluster.flags = {"affinity", "reject-when-empty"};
+    cluster.affinityTimeoutSeconds = 10800;
+    cluster.serviceId = 1;
+    cluster.revNatId = 3;
+    cluster.backendCount = 2;
+    cluster.activeHalf = 1;
+    cluster.backends = {{7, "10.200.1.11", 8080, true, false}, {9, "10.200.2.20", 8080, false, true}};
+    ServiceRecord dns;
+    dns.address = "fd00::a";
+    dns.port = 53;
+    dns.protocol = "udp";
+    dns.scope = "external";
+    dns.flags = {"etp-local", "itp-local", "source-ranges", "masquerade"};
+    dns.serviceId = 2;
+    dns.revNatId = 4;
+    return {cluster, dns};
+}
+
+inline ConntrackListing sampleConntrack() {
+    ConntrackRecord original;
+    original.direction = "original";
+    original.protocol = "tcp";
+    original.source = "10.200.1.10";
+    original.sourcePort = 40000;
+    original.destination = "10.96.0.10";
+    original.destinationPort = 80;
+    original.state = "established";
+    original.ageNs = 12'900'000'000;
+    original.idleNs = 3'100'000'000;
+    original.timeoutNs = 21600'000'000'000;
+    original.backendId = 7;
+    original.revNatId = 3;
+    original.tcpFlags = 0x12;  // SYN, ACK
+    ConntrackRecord reply = original;
+    reply.direction = "reply";
+    reply.source = "10.200.1.11";
+    reply.sourcePort = 8080;
+    reply.destination = "10.200.1.10";
+    reply.destinationPort = 40000;
+    reply.tcpFlags = 0x13;  // FIN, SYN, ACK
+    reply.closing = true;
+    reply.state = "closing";
+    reply.timeoutNs = 60'000'000'000;
+    original.state = "closing";
+    original.timeoutNs = reply.timeoutNs;
+    ConntrackRecord udp;
+    udp.direction = "original";
+    udp.protocol = "udp";
+    udp.source = "192.168.50.1";
+    udp.sourcePort = 5353;
+    udp.destination = "192.168.50.2";
+    udp.destinationPort = 30053;
+    udp.state = "unreplied";
+    udp.ageNs = 999'999'999;
+    udp.idleNs = 0;
+    udp.timeoutNs = 30'000'000'000;
+    udp.backendId = 9;
+    udp.revNatId = 4;
+    udp.external = true;
+    udp.natAddress = "192.168.50.2";
+    udp.natPort = 61000;
+    return {{original, reply, udp}, 5};
 }
 
 class FakeHandler : public ControlHandler {
@@ -38,6 +119,10 @@ public:
     std::optional<std::string> refuseWith;
     bool throwOnStatus = false;
     int reloads = 0;
+    std::vector<ServiceRecord> services = sampleServices();
+    ConntrackListing conntrack = sampleConntrack();
+    std::optional<std::string> listingError;  // every listing and the flush fail with this
+    int flushes = 0;
 
     NodeStatus status() override {
         if (throwOnStatus) throw std::runtime_error("the map walker broke");
@@ -51,6 +136,21 @@ public:
         }
         current.generation += 1;
         return "applied generation " + std::to_string(current.generation);
+    }
+    Result<std::vector<ServiceRecord>> listServices() override {
+        if (listingError) return Error::logical(*listingError);
+        return services;
+    }
+    Result<ConntrackListing> listConntrack() override {
+        if (listingError) return Error::logical(*listingError);
+        return conntrack;
+    }
+    Result<std::uint64_t> flushConntrack() override {
+        if (listingError) return Error::logical(*listingError);
+        ++flushes;
+        std::uint64_t removed = conntrack.total;
+        conntrack = ConntrackListing{};
+        return removed;
     }
 };
 

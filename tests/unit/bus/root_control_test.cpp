@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "bus/control_client.h"
@@ -122,4 +123,52 @@ TEST(SystemBus, NoSystemBusIsNoError) {
     auto server = startOnBus("a");
     ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
     CHECK_FALSE(server->onSystemBus());
+}
+
+// A bus whose policy lets anyone call the daemon: what an operator who
+// loosened the policy file would run. The mutating calls must still refuse
+// everyone but root.
+TEST_GROUP_BASE(LoosenedSystemBus, ServedDaemon) {
+    std::unique_ptr<PrivateSystemBus> bus;
+
+    void setup() override {
+        ::chmod(dir.path().c_str(), 0755);
+        const std::string policy = dir.path() + "/open.conf";
+        std::ofstream(policy) << R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <policy user="root"><allow own="org.nodeplane.Control1"/></policy>
+  <policy context="default"><allow send_destination="org.nodeplane.Control1"/></policy>
+</busconfig>
+)";
+        bus = std::make_unique<PrivateSystemBus>(dir.path(), policy);
+        CHECK_TEXT(bus->running(), bus->error().c_str());
+    }
+    void teardown() override { bus.reset(); }
+};
+
+TEST(LoosenedSystemBus, OnlyRootMayFlushConntrackOrReload) {
+    auto server = start(dir.path() + "/a.sock", true);
+    CHECK(server->onSystemBus());
+    std::string nobody = runAsUser(event.get(), kNobody, [] {
+        auto client = ControlClient::connect(Target{"", true});
+        if (!client) return client.error().message;
+        auto flushed = client->flushConntrack();
+        auto reloaded = client->reload();
+        return (flushed ? "flushed" : flushed.error().message) + "\n" +
+               (reloaded ? "reloaded" : reloaded.error().message);
+    });
+    STRCMP_EQUAL("FlushConntrack failed: Access to org.nodeplane.Control1.FlushConntrack() not permitted.\n"
+                 "Reload failed: Access to org.nodeplane.Control1.Reload() not permitted.",
+                 nobody.c_str());
+    LONGS_EQUAL(0, handler.flushes);
+    LONGS_EQUAL(0, handler.reloads);
+
+    std::string root = runAsUser(event.get(), 0, [] {
+        auto client = ControlClient::connect(Target{"", true});
+        if (!client) return client.error().message;
+        auto flushed = client->flushConntrack();
+        return flushed ? "flushed " + std::to_string(*flushed) : flushed.error().message;
+    });
+    STRCMP_EQUAL("flushed 5", root.c_str());
 }

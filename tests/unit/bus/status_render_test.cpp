@@ -104,7 +104,25 @@ TEST(StatusRender, JsonHasTheDocumentedShape) {
       "name": "drop_policy",
       "value": 3
     }
-  ]
+  ],
+  "conntrack": {
+    "entries": 943718,
+    "capacity": 1048576,
+    "fillPercent": 90.0,
+    "gcIntervalSeconds": 10,
+    "gcPasses": 42,
+    "lastGcAt": "2024-05-01T11:59:58.250Z",
+    "lastGcDurationUsec": 12345,
+    "lastGcError": "Failed to walk np_conntrack_v2: Permission denied",
+    "agedOut": 17,
+    "agedOutByState": {
+      "syn-sent": 2,
+      "established": 1,
+      "closing": 9,
+      "unreplied": 4,
+      "replied": 1
+    }
+  }
 })";
     STRCMP_EQUAL(expected, statusToJson(sampleStatus()).dump(2).c_str());
 }
@@ -114,7 +132,9 @@ TEST(StatusRender, JsonForNothingYet) {
     STRCMP_EQUAL(
         "{\"node\":\"\",\"phase\":\"\",\"healthy\":false,\"stateSource\":\"\",\"statePath\":\"\",\"generation\":0,"
         "\"appliedAt\":null,\"appliedUsec\":0,\"lastError\":\"\",\"pendingInterfaces\":[],\"interfaces\":[],"
-        "\"maps\":[],\"stats\":[]}",
+        "\"maps\":[],\"stats\":[],\"conntrack\":{\"entries\":0,\"capacity\":0,\"fillPercent\":0.0,"
+        "\"gcIntervalSeconds\":0,\"gcPasses\":0,\"lastGcAt\":null,\"lastGcDurationUsec\":0,\"lastGcError\":\"\","
+        "\"agedOut\":0,\"agedOutByState\":{}}}",
         statusToJson(NodeStatus{}).dump().c_str());
 }
 
@@ -143,7 +163,13 @@ TEST(StatusRender, TextShowsEverythingAnOperatorLooksFor) {
         "Counters:\n"
         "  NAME                VALUE\n"
         "  forwarded    123456789012\n"
-        "  drop_policy             3\n";
+        "  drop_policy             3\n"
+        "\n"
+        "Conntrack:\n"
+        "  Entries:   943718/1048576 (90.0%)\n"
+        "  Ageing:    every 10 s, last pass 2 s ago in 12 ms (42 passes)\n"
+        "  Aged out:  17 (syn-sent 2, established 1, closing 9, unreplied 4, replied 1)\n"
+        "  Failed:    Failed to walk np_conntrack_v2: Permission denied (the last ageing pass)\n";
     STRCMP_EQUAL(expected, statusToText(sampleStatus(), kNow).c_str());
 }
 
@@ -162,7 +188,12 @@ TEST(StatusRender, TextForADaemonThatIsStarting) {
         "\n"
         "Maps: none\n"
         "\n"
-        "Counters: none\n";
+        "Counters: none\n"
+        "\n"
+        "Conntrack:\n"
+        "  Entries:   0/0 (0.0%)\n"
+        "  Ageing:    every 0 s, no pass yet\n"
+        "  Aged out:  0\n";
     STRCMP_EQUAL(expected, statusToText(s, kNow).c_str());
 }
 
