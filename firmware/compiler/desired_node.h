@@ -1,5 +1,6 @@
 // The pure half of the state flow: a Model in, the datapath and host state this
-// node should have out. No I/O; the reconciler applies the difference.
+// node should have out (local endpoints, pod interfaces, routes to the other
+// nodes' pods). No I/O; the reconciler applies the difference.
 #pragma once
 
 #include <cstdint>
@@ -23,10 +24,22 @@ struct LocalEndpoint {
     bool operator==(const LocalEndpoint&) const = default;
 };
 
+// Native routing across nodes: another node's podCIDR is reached through that
+// node's own address, which must be on a network this node is directly
+// connected to (no encapsulation, the pod addresses travel as they are).
+struct NodeRoute {
+    IpPrefix podCIDR;
+    IpAddress gateway;  // the node's first IPv4 address (InternalIPs come first)
+    std::string node;   // for logs and status
+
+    bool operator==(const NodeRoute&) const = default;
+};
+
 struct DesiredNode {
     std::string nodeName;
     std::vector<LocalEndpoint> localEndpoints;  // sorted by ip
     std::vector<std::string> podInterfaces;     // sorted, unique
+    std::vector<NodeRoute> nodeRoutes;          // IPv4 only, sorted by podCIDR, none overlapping
     bool nodeEligible = true;                   // not deleting, not marked for scale-down
 
     bool operator==(const DesiredNode&) const = default;
@@ -53,7 +66,8 @@ struct Limits {
 struct CompileResult {
     bool ok() const { return errors.empty(); }
     DesiredNode desired;
-    InputErrors errors;  // e.g. the state does not fit the datapath's maps
+    InputErrors errors;    // e.g. the state does not fit the datapath's maps
+    InputErrors warnings;  // tolerated: another node's podCIDR left unrouted, and why
 };
 
 CompileResult compileNode(const state::Model& model, const Limits& limits, EndpointIdAllocator& ids);
@@ -61,5 +75,14 @@ CompileResult compileNode(const state::Model& model, const Limits& limits, Endpo
 // kube-proxy's node eligibility: a node being deleted, or tainted by the
 // cluster autoscaler for scale-down, should fail load-balancer health checks.
 bool nodeEligible(const state::Node& node);
+
+// The routes to every other node's IPv4 podCIDRs (part of compileNode). A
+// podCIDR is skipped, with a warning, when its node has no IPv4 address or
+// when routing it could capture traffic of this node: it overlaps one of this
+// node's podCIDRs, pods or addresses, contains its own gateway, or overlaps a
+// podCIDR already routed to another node (nodes are taken in name order).
+// IPv6 podCIDRs are not routed yet, silently: a dual-stack cluster is normal.
+std::vector<NodeRoute> planNodeRoutes(const state::Model& model, const std::vector<LocalEndpoint>& localEndpoints,
+                                      InputErrors& warnings);
 
 }  // namespace nodeplane::compiler

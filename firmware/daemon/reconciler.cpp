@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <map>
 #include <set>
 
@@ -102,10 +103,45 @@ void Reconciler::syncEndpoints(const compiler::DesiredNode& desired, ReconcileRe
     }
 }
 
+namespace {
+
+// The podCIDR routes by destination, to say which node a failed route is for.
+using NodeRoutesByCidr = std::map<IpPrefix, const compiler::NodeRoute*>;
+
+void reportRouteFailure(const netlink::Route& route, const Error& error, const NodeRoutesByCidr& nodeRoutes,
+                        ReconcileReport& report) {
+    auto node = nodeRoutes.find(route.destination);
+    if (node == nodeRoutes.end()) {
+        // A host end that is down refuses routes (ENETDOWN); its link-up
+        // event brings another pass.
+        report.failures.push_back(error.message);
+        spdlog::warn("Failed to install route {}: {}, will retry", netlink::describe(route), error.message);
+        return;
+    }
+    const compiler::NodeRoute& to = *node->second;
+    std::string what = "Failed to route podCIDR " + to.podCIDR.toString() + " of node '" + to.node + "' via " +
+                       to.gateway.toString();
+    if (error.errnum == ENETUNREACH) {
+        // The kernel resolves a gateway only through a connected network
+        // (scope link): this node and that one do not share a network.
+        report.unreachableNodes.push_back(to.node);
+        what += ": the gateway is on no network this node is directly connected to";
+    }
+    report.failures.push_back(what + " (" + error.message + ")");
+    spdlog::warn("{} ({}), will retry", what, error.message);
+}
+
+}  // namespace
+
 void Reconciler::syncRoutes(const compiler::DesiredNode& desired, ReconcileReport& report) {
     std::vector<netlink::Route> wanted;
     for (const auto& ep : desired.localEndpoints)
         if (auto ifindex = ports_.links.ifindexOf(ep.interface)) wanted.push_back(netlink::Route::toPod(ep.ip, *ifindex));
+    NodeRoutesByCidr nodeRoutes;
+    for (const auto& to : desired.nodeRoutes) {
+        wanted.push_back(netlink::Route::via(to.podCIDR, to.gateway));
+        nodeRoutes.emplace(to.podCIDR, &to);
+    }
     auto owned = ports_.routes.listOwned();
     if (!owned) {
         report.failures.push_back(owned.error().message);
@@ -113,14 +149,13 @@ void Reconciler::syncRoutes(const compiler::DesiredNode& desired, ReconcileRepor
         return;
     }
     // The plan knows the kernel's idea of route identity (per family), and
-    // orders replacements before removals so traffic moves first.
+    // orders replacements before removals so traffic moves first. Routes of
+    // other protocols are never listed, so never removed.
     auto plan = netlink::planRoutes(wanted, *owned);
     for (const auto& route : plan.replace) {
+        // One refused route does not hold up the rest.
         if (auto st = ports_.routes.replace(route); !st) {
-            // A host end that is down refuses routes (ENETDOWN); its link-up
-            // event brings another pass.
-            report.failures.push_back(st.error().message);
-            spdlog::warn("Failed to install route {}: {}, will retry", netlink::describe(route), st.error().message);
+            reportRouteFailure(route, st.error(), nodeRoutes, report);
             continue;
         }
         ++report.routesWritten;
@@ -128,6 +163,7 @@ void Reconciler::syncRoutes(const compiler::DesiredNode& desired, ReconcileRepor
     for (const auto& route : plan.remove) {
         if (auto st = ports_.routes.remove(route); !st) {
             report.failures.push_back(st.error().message);
+            spdlog::warn("Failed to remove route {}: {}, will retry", netlink::describe(route), st.error().message);
             continue;
         }
         ++report.routesRemoved;

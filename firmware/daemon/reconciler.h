@@ -1,7 +1,8 @@
 // Applies a DesiredNode to the kernel: the local endpoint map, per-pod host
-// routes and program attachment. It diffs desired against what the kernel
-// holds (not against what this process remembers), so a restarted daemon
-// adopts a previous daemon's datapath and writes only the difference.
+// routes, routes to the other nodes' podCIDRs and program attachment. It diffs
+// desired against what the kernel holds (not against what this process
+// remembers), so a restarted daemon adopts a previous daemon's datapath and
+// writes only the difference.
 #pragma once
 
 #include <set>
@@ -24,6 +25,10 @@ struct ReconcileReport {
     int detached = 0;
     std::vector<std::string> pendingInterfaces;  // desired but not present yet
     std::vector<std::string> failures;           // tolerated, retried on the next pass
+    // Nodes whose podCIDR route the kernel refused because their address is
+    // on no network this node is directly connected to (ENETUNREACH); their
+    // failures are in `failures` too.
+    std::vector<std::string> unreachableNodes;
 
     bool changedAnything() const {
         return endpointsWritten + endpointsRemoved + routesWritten + routesRemoved + attached + detached > 0;

@@ -127,3 +127,36 @@ np_pod_delete() {
 np_in() { local ns; ns=$(np_ns "$1"); shift; ip netns exec "$ns" "$@"; }
 
 np_bg() { "$@" & NP_PIDS+=($!); }
+
+# np_bridge <fabric> [<ns>:<ifname>:<cidr>...]: the network several nodes
+# share, as one switch: a namespace <fabric> holding the bridge br0. Each
+# member is joined with np_bridge_join.
+np_bridge() {
+  local fabric=$1; shift
+  local fns; fns=$(np_ns "$fabric")
+  np_netns_add "$fns"
+  ip -n "$fns" link add br0 type bridge || np_fail "cannot create a bridge in $fns"
+  ip -n "$fns" link set br0 up
+  local spec ns ifname cidr
+  for spec in "$@"; do
+    IFS=: read -r ns ifname cidr <<<"$spec"
+    np_bridge_join "$fabric" "$ns" "$ifname" "$cidr"
+  done
+}
+
+# np_bridge_join <fabric> <ns> <ifname> <cidr>: a veth from the fabric's
+# bridge into <ns> (a node, or an outside host, created when missing), named
+# <ifname> there, up, with <cidr> on it. Bridge ports are p0, p1... in join order.
+np_bridge_join() {
+  local fns; fns=$(np_ns "$1")
+  local ns; ns=$(np_ns "$2")
+  local ifname=$3 cidr=$4
+  [[ -e /run/netns/$ns ]] || np_netns_add "$ns"
+  local port; port="p$(ip -n "$fns" -o link show master br0 | wc -l)"
+  ip link add "${NP_PREFIX}x" type veth peer name "${NP_PREFIX}y" || np_fail "veth"
+  ip link set "${NP_PREFIX}x" netns "$fns" name "$port"
+  ip link set "${NP_PREFIX}y" netns "$ns" name "$ifname"
+  ip -n "$fns" link set "$port" master br0 up || np_fail "cannot join $port to the bridge in $fns"
+  ip -n "$ns" addr add "$cidr" dev "$ifname"
+  ip -n "$ns" link set "$ifname" up
+}

@@ -40,9 +40,13 @@ struct FakeEndpoints : datapath::LocalEndpointTable {
 };
 
 // Keyed like the kernel's main table: one route per destination (and metric,
-// which we never set), so a replace with a new device overwrites.
+// which we never set), so a replace with a new device overwrites. Every write
+// is logged in order ("replace 10.0.0.1/32", "remove ..."), and a destination
+// in `refusing` fails its replace with that errno, as the kernel would.
 struct FakeRoutes : netlink::RouteTable {
     std::map<IpPrefix, netlink::Route> routes;
+    std::map<IpPrefix, int> refusing;
+    std::vector<std::string> operations;
     int writes = 0;
     Result<std::vector<netlink::Route>> listOwned() override {
         std::vector<netlink::Route> out;
@@ -50,18 +54,27 @@ struct FakeRoutes : netlink::RouteTable {
         return out;
     }
     Status replace(const netlink::Route& r) override {
+        operations.push_back("replace " + r.destination.toString());
+        if (auto refused = refusing.find(r.destination); refused != refusing.end())
+            return Error::fromErrno(refused->second, "Failed to replace route " + r.destination.toString());
         ++writes;
         routes[r.destination] = r;
         return {};
     }
     Status remove(const netlink::Route& r) override {
+        operations.push_back("remove " + r.destination.toString());
         auto it = routes.find(r.destination);
-        if (it != routes.end() && it->second.oif == r.oif) routes.erase(it);
+        if (it != routes.end() && it->second.oif == r.oif && it->second.gateway == r.gateway) routes.erase(it);
         return {};
     }
     bool has(const char* ip, int ifindex) const {
         auto it = routes.find(IpPrefix{*IpAddress::parse(ip), IpAddress::parse(ip)->bitLength()});
         return it != routes.end() && it->second.oif == ifindex;
+    }
+    // "<cidr> via <gateway>", as Route::via() builds it.
+    bool hasVia(const char* cidr, const char* gateway) const {
+        auto it = routes.find(*IpPrefix::parse(cidr));
+        return it != routes.end() && it->second == netlink::Route::via(*IpPrefix::parse(cidr), *IpAddress::parse(gateway));
     }
 };
 

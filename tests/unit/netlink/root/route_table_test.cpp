@@ -157,3 +157,25 @@ TEST(KernelRouteTable, RoutesOfAnotherProtocolOrTableAreRefused) {
     CHECK_FALSE(table.remove(otherTable).ok());
     CHECK_FALSE(contains(scratch->ipOutput("route show table all"), "10.244.1.5"));
 }
+
+TEST(KernelRouteTable, AGatewayOnNoConnectedNetworkIsRefusedAsUnreachable) {
+    // What the reconciler reports when another node's address is not on a
+    // network this node shares with it.
+    KernelRouteTable table = open();
+    Route toNode = Route::via(*IpPrefix::parse("10.244.9.0/24"), address("198.51.100.9"));
+    auto status = table.replace(toNode);
+    CHECK_FALSE(status.ok());
+    LONGS_EQUAL(ENETUNREACH, status.error().errnum);
+    CHECK_TEXT(contains(status.error().message, "Failed to replace route 10.244.9.0/24 via 198.51.100.9"),
+               status.error().message.c_str());
+    CHECK_TRUE(listed(table).empty());
+
+    // Once the node is on that network, the same request is accepted, and
+    // the kernel lists the device it resolved the gateway through.
+    scratch->ipOrFail("addr add 198.51.100.1/24 dev np-rt1");
+    require(table.replace(toNode));
+    auto owned = listed(table);
+    LONGS_EQUAL(1, owned.size());
+    LONGS_EQUAL(kernelIndex("np-rt1"), *owned[0].oif);
+    CHECK_TRUE(satisfies(owned[0], toNode));
+}
