@@ -7,7 +7,8 @@
 declare -A NP_DAEMON_PID=()
 
 # np_config <node> <health-ip> <external-ifs> <snapshot> : writes
-# $NP_WORK/<node>/nodeplane.toml with its own bpffs, socket and health address.
+# $NP_WORK/<node>/nodeplane.toml with its own bpffs, socket and health address,
+# and [datapath] cgroup = $NP_CGROUP (empty unless set: socket hooks off).
 np_config() {
   local node=$1 health_ip=$2 ext=$3 snapshot=$4
   local dir=$NP_WORK/$node
@@ -26,6 +27,8 @@ snapshot = "$snapshot"
 
 [datapath]
 bpffs = "$dir/bpffs/nodeplane"
+# Socket hooks off unless a test names its own scratch cgroup: never the host's.
+cgroup = "${NP_CGROUP:-}"
 
 [health]
 listen = "$health_ip:10256"
