@@ -1,0 +1,209 @@
+// reload-latency: how long one endpoint change takes to reach the datapath
+// on a big node. The daemon runs on the big snapshot (big-snapshot with the
+// same --services/--endpoints/--node); each change rewrites that snapshot
+// with one endpoint added to a service, or taken back, by an atomic rename,
+// and times from the rename to the moment the service's frontend in the
+// pinned np_services_v1 holds the new backend count (the flip that makes
+// packets use the new set), polled every kPollMicros. It then waits for the
+// daemon to report the new generation, so changes never overlap, and also
+// reports rename -> generation applied (appliedUsec: the whole reload).
+//
+//   reload-latency --snapshot FILE --maps DIR --socket PATH
+//                  [--services 10000] [--endpoints 100000] [--node node] [--changes 50] [--verbose]
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bus/control_client.h"
+#include "scale/big_snapshot.h"
+#include "scale/frontend_probe.h"
+#include "scale/snapshot_file.h"
+
+using namespace nodeplane;
+using namespace nodeplane::bench;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kPollMicros = std::chrono::microseconds(100);
+constexpr auto kChangeTimeout = std::chrono::seconds(120);
+// Changes walk over the services in a stride coprime to any count we use,
+// so consecutive pairs touch different services.
+constexpr std::uint32_t kServiceStride = 7919;
+
+struct Args {
+    std::string snapshot, maps, socket;
+    BigSnapshotSpec spec;
+    std::uint32_t changes = 50;
+    bool verbose = false;
+};
+
+struct Sample {
+    double mapMs = 0;      // rename -> the frontend holds the new count
+    double appliedMs = 0;  // rename -> the daemon's appliedUsec of the new generation
+};
+
+bool count(const char* text, std::uint32_t& out) {
+    char* end = nullptr;
+    unsigned long v = std::strtoul(text, &end, 10);
+    if (end == text || *end != '\0' || v > 0xffffffffu) return false;
+    out = static_cast<std::uint32_t>(v);
+    return true;
+}
+
+bool parse(int argc, char** argv, Args& a) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--verbose") {
+            a.verbose = true;
+            continue;
+        }
+        if (i + 1 >= argc) return false;
+        const char* value = argv[++i];
+        std::uint32_t n = 0;
+        if (flag == "--snapshot")
+            a.snapshot = value;
+        else if (flag == "--maps")
+            a.maps = value;
+        else if (flag == "--socket")
+            a.socket = value;
+        else if (flag == "--node")
+            a.spec.node = value;
+        else if (flag == "--services" && count(value, n))
+            a.spec.services = n;
+        else if (flag == "--endpoints" && count(value, n))
+            a.spec.endpoints = n;
+        else if (flag == "--changes" && count(value, n))
+            a.changes = n;
+        else
+            return false;
+    }
+    return !a.snapshot.empty() && !a.maps.empty() && !a.socket.empty() && a.changes > 0 && a.spec.services > 0;
+}
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+std::uint64_t realtimeUsec() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+}
+
+// Nearest rank: the smallest value with at least p% of the samples at or below it.
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    std::size_t rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size()) + 0.999999);
+    return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+class Runner {
+public:
+    Runner(const Args& args, FrontendProbe& probe, bus::ControlClient& client)
+        : args_(args), probe_(probe), client_(client) {}
+
+    Result<Sample> change(std::uint32_t i) {
+        const std::uint32_t service =
+            static_cast<std::uint32_t>((std::uint64_t{i / 2} * kServiceStride + 17) % args_.spec.services);
+        BigSnapshotSpec spec = args_.spec;
+        if (i % 2 == 0) spec.extraEndpointOn = service;  // odd: the base again, the extra one gone
+        const std::uint32_t want = bigServiceEndpoints(spec, service);
+        const datapath::FrontendKey key{bigServiceClusterIp(service), kBigServicePort, datapath::L4Protocol::Tcp,
+                                        datapath::ServiceScope::Internal};
+
+        auto text = renderBigSnapshot(spec);
+        if (!text) return Error::logical("reload-latency: the snapshot spec is out of range");
+        if (auto ok = stageSnapshot(args_.snapshot, *text); !ok) return ok.error();
+        auto before = client_.status();
+        if (!before) return before.error();
+
+        const auto start = Clock::now();
+        const std::uint64_t startUsec = realtimeUsec();
+        if (auto ok = commitSnapshot(args_.snapshot); !ok) return ok.error();
+        for (;;) {
+            auto got = probe_.backendCount(key);
+            if (!got) return got.error();
+            if (*got == want) break;
+            if (Clock::now() - start > kChangeTimeout)
+                return Error::logical("reload-latency: frontend " + key.address.toString() + " still has " +
+                                      (*got ? std::to_string(**got) : std::string("no entry")) +
+                                      " backends, expected " + std::to_string(want));
+            std::this_thread::sleep_for(kPollMicros);
+        }
+        Sample sample;
+        sample.mapMs = ms(Clock::now() - start);
+
+        // The daemon answers between events: while it reloads, this waits.
+        for (;;) {
+            auto after = client_.status();
+            if (!after) return after.error();
+            if (after->generation > before->generation) {
+                sample.appliedMs = (static_cast<double>(after->appliedUsec) - static_cast<double>(startUsec)) / 1000.0;
+                break;
+            }
+            if (Clock::now() - start > kChangeTimeout)
+                return Error::logical("reload-latency: the daemon did not report a new generation");
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        if (args_.verbose)
+            std::printf("change %2u: service %5u -> %u endpoints: map %8.1f ms, applied %8.1f ms\n", i, service, want,
+                        sample.mapMs, sample.appliedMs);
+        return sample;
+    }
+
+private:
+    const Args& args_;
+    FrontendProbe& probe_;
+    bus::ControlClient& client_;
+};
+
+void report(const char* what, const std::vector<double>& v) {
+    std::printf("%-44s p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n", what, percentile(v, 50), percentile(v, 99),
+                *std::max_element(v.begin(), v.end()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args;
+    if (!parse(argc, argv, args)) {
+        std::fprintf(stderr,
+                     "usage: reload-latency --snapshot FILE --maps DIR --socket PATH [--services N] [--endpoints N] "
+                     "[--node NAME] [--changes N] [--verbose]\n");
+        return 2;
+    }
+    auto probe = FrontendProbe::open(args.maps);
+    if (!probe) {
+        std::fprintf(stderr, "reload-latency: %s\n", probe.error().message.c_str());
+        return 1;
+    }
+    auto client = bus::ControlClient::connect({args.socket, false});
+    if (!client) {
+        std::fprintf(stderr, "reload-latency: %s\n", client.error().message.c_str());
+        return 1;
+    }
+    Runner runner(args, *probe, *client);
+    std::vector<double> mapMs, appliedMs;
+    for (std::uint32_t i = 0; i < args.changes; ++i) {
+        auto sample = runner.change(i);
+        if (!sample) {
+            std::fprintf(stderr, "reload-latency: change %u: %s\n", i, sample.error().message.c_str());
+            return 1;
+        }
+        mapMs.push_back(sample->mapMs);
+        appliedMs.push_back(sample->appliedMs);
+    }
+    std::printf("one endpoint added or removed, %u services / %u endpoints, %u changes:\n", args.spec.services,
+                args.spec.endpoints, args.changes);
+    report("rename -> datapath map holds the change", mapMs);
+    report("rename -> daemon reports the generation", appliedMs);
+    std::printf("RESULT map_p50_ms=%.1f map_p99_ms=%.1f map_max_ms=%.1f applied_p50_ms=%.1f applied_p99_ms=%.1f\n",
+                percentile(mapMs, 50), percentile(mapMs, 99), *std::max_element(mapMs.begin(), mapMs.end()),
+                percentile(appliedMs, 50), percentile(appliedMs, 99));
+    return 0;
+}
