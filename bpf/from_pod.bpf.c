@@ -1,11 +1,13 @@
 /* tc ingress of a pod's host end: everything the pod sends. IPv4 must come
  * from the pod's own address; a service frontend's packet is translated to a
  * backend and a local backend's reply back to the frontend; then IPv4 for
- * another local pod is delivered directly, the rest goes to the node's stack. */
+ * another local pod is delivered directly, the reply to a client outside the
+ * node is routed by the datapath, the rest goes to the node's stack. */
 #include "lib/endpoints.h"
 #include "lib/exit.h"
 #include "lib/forward.h"
 #include "lib/parse.h"
+#include "lib/route.h"
 #include "lib/services.h"
 
 static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_packet *pkt)
@@ -20,9 +22,11 @@ static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_pac
 	if (err != 0)
 		return err; /* dropped, or rejected back to the pod */
 	dst = np_lookup_endpoint_v4(pkt->daddr);
-	if (!dst)
-		return NP_STAT_TO_STACK; /* the node itself or another node */
-	return np_forward_local_v4(skb, dst->ifindex);
+	if (dst)
+		return np_forward_local_v4(skb, dst->ifindex);
+	if (pkt->flags & NP_PKT_F_MUST_ROUTE)
+		return np_forward_routed_v4(skb, pkt);
+	return NP_STAT_TO_STACK; /* the node itself or another node */
 }
 
 SEC("tc")

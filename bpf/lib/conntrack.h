@@ -45,29 +45,42 @@ static __always_inline void np_ct_touch(struct np_ct_value *ct, const struct np_
 		ct->flags |= NP_CT_F_CLOSING; /* FIN or RST */
 }
 
-/* Creates the entries of a new translated flow: the client's tuple as sent
- * (ORIGINAL) and the backend's reply tuple (REPLY), both naming the frontend
- * (rev-NAT id) and the backend. The reply entry is written first so a reply
- * can never find an ORIGINAL without its REPLY. */
-static __always_inline int np_ct_create_v4(const struct np_packet *pkt, const struct np_l4 *l4,
-					   __be32 backend_addr, __be16 backend_port, __u32 rev_nat_id,
-					   __u32 backend_id)
+/* The first values of both entries of a new flow: the frontend (rev-NAT
+ * id), the backend and the flow's flags; nat fields are the caller's. */
+static __always_inline void np_ct_init(struct np_ct_value *value, __u32 rev_nat_id, __u32 backend_id, __u8 flags)
 {
-	struct np_ct_value value = {};
+	__builtin_memset(value, 0, sizeof(*value));
+	value->created_ns = bpf_ktime_get_ns();
+	value->last_seen_ns = value->created_ns;
+	value->rev_nat_id = rev_nat_id;
+	value->backend_id = backend_id;
+	value->flags = flags;
+}
+
+/* Writes one entry of the flow this packet opens: ORIGINAL is keyed by the
+ * packet's tuple as it arrived. */
+static __always_inline int np_ct_write_original_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+						   const struct np_ct_value *value)
+{
 	struct np_ct_key key;
 
-	value.created_ns = bpf_ktime_get_ns();
-	value.last_seen_ns = value.created_ns;
-	value.rev_nat_id = rev_nat_id;
-	value.backend_id = backend_id;
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
+	if (bpf_map_update_elem(&np_conntrack_v2, &key, value, BPF_ANY) < 0)
+		return NP_DROP(NP_DROP_CT_MAP_FULL);
+	return 0;
+}
+
+/* The REPLY entry of a flow whose source is not translated: the backend
+ * answers the client directly. Written before the ORIGINAL so a reply can
+ * never find an ORIGINAL without its REPLY. */
+static __always_inline int np_ct_write_reply_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+						__be32 backend_addr, __be16 backend_port,
+						const struct np_ct_value *value)
+{
+	struct np_ct_key key;
 
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, backend_addr, backend_port, pkt->saddr, l4->sport);
-	if (bpf_map_update_elem(&np_conntrack_v2, &key, &value, BPF_ANY) < 0)
-		return NP_DROP(NP_DROP_CT_MAP_FULL);
-
-	value.tcp_flags = l4->tcp_flags;
-	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, pkt->daddr, l4->dport);
-	if (bpf_map_update_elem(&np_conntrack_v2, &key, &value, BPF_ANY) < 0)
+	if (bpf_map_update_elem(&np_conntrack_v2, &key, value, BPF_ANY) < 0)
 		return NP_DROP(NP_DROP_CT_MAP_FULL);
 	return 0;
 }

@@ -11,7 +11,9 @@ static __always_inline int np_tc_action(int verdict)
 {
 	switch (verdict) {
 	case NP_STAT_FORWARDED_LOCAL:
+	case NP_STAT_FORWARDED_ROUTED:
 	case NP_STAT_SERVICE_REJECTED:
+	case NP_STAT_SERVICE_RESET:
 		return TC_ACT_REDIRECT;
 	default:
 		return TC_ACT_OK;

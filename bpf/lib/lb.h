@@ -23,6 +23,20 @@ static __always_inline struct np_service_value *np_lookup_service_v4(const struc
 	return bpf_map_lookup_elem(&np_services_v1, &key);
 }
 
+/* The refusing frontend of an allocated ClusterIP that serves no frontend
+ * on this port (port 0, written by the daemon for every ClusterIP), or NULL. */
+static __always_inline struct np_service_value *np_lookup_unserved_port_v4(const struct np_packet *pkt)
+{
+	struct np_service_key key;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	key.family = NP_FAMILY_IPV4;
+	key.protocol = pkt->ip_proto;
+	key.scope = NP_SCOPE_INTERNAL;
+	__builtin_memcpy(key.addr, &pkt->daddr, 4);
+	return bpf_map_lookup_elem(&np_services_v1, &key);
+}
+
 /* loadBalancerSourceRanges: the client must fall in one of the frontend's
  * prefixes. */
 static __always_inline int np_check_source_range_v4(const struct np_service_value *svc, __be32 saddr)

@@ -1,6 +1,6 @@
-/* Address and port rewrites for service translation: the destination of a
- * client's packet (DNAT to the backend) and the source of a backend's reply
- * (back to the frontend), each with the IPv4 header and the TCP/UDP
+/* Address and port rewrites for service translation: the destination (DNAT
+ * to a backend, a masqueraded reply back to its client) and the source
+ * (reverse NAT to the frontend, masquerade to the node), each with the IPv4 header and the TCP/UDP
  * checksums updated incrementally by the kernel helpers. */
 #ifndef NODEPLANE_LIB_NAT_H
 #define NODEPLANE_LIB_NAT_H
@@ -41,8 +41,9 @@ static __always_inline int np_rewrite_v4(struct __sk_buff *skb, const struct np_
 	return 0;
 }
 
-/* Client -> frontend becomes client -> backend. */
-static __always_inline int np_dnat_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
+/* The destination becomes addr:port: client -> frontend becomes client ->
+ * backend (DNAT), or a masqueraded reply finds its client again. */
+static __always_inline int np_set_destination_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
 				      __be32 addr, __be16 port)
 {
 	int err = np_rewrite_v4(skb, pkt, offsetof(struct iphdr, daddr), pkt->daddr, addr,
@@ -55,8 +56,9 @@ static __always_inline int np_dnat_v4(struct __sk_buff *skb, struct np_packet *p
 	return 0;
 }
 
-/* Backend -> client becomes frontend -> client. */
-static __always_inline int np_rev_snat_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
+/* The source becomes addr:port: backend -> client becomes frontend ->
+ * client (reverse NAT), or a client is masqueraded to the node. */
+static __always_inline int np_set_source_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
 					  __be32 addr, __be16 port)
 {
 	int err = np_rewrite_v4(skb, pkt, offsetof(struct iphdr, saddr), pkt->saddr, addr,

@@ -13,13 +13,25 @@ enum np_l3 {
 	NP_L3_IPV6 = 2,
 };
 
+/* What happened to a packet before its delivery is chosen. */
+enum np_packet_flags {
+	/* Service translation rewrote the packet's addresses. */
+	NP_PKT_F_TRANSLATED = 1 << 0,
+	/* The packet now carries a source the node's stack would refuse as
+	 * martian on input (a node or load-balancer address: the reply of an
+	 * external flow, or a masqueraded request), so it must be routed by
+	 * the datapath (FIB lookup and redirect), never handed to the stack. */
+	NP_PKT_F_MUST_ROUTE = 1 << 1,
+};
+
 struct np_packet {
 	__u32 len;      /* skb->len at entry, for byte counters */
 	__u32 l3;       /* enum np_l3 */
 	__u32 l4_off;   /* offset of the L4 header (IPv4: after options) */
 	__u8 ip_proto;  /* IPv4 protocol */
 	__u8 ttl;
-	__u16 pad;
+	__u8 flags;     /* enum np_packet_flags, set by the helpers on the way */
+	__u8 pad;
 	__be32 saddr;   /* IPv4 addresses, network order */
 	__be32 daddr;
 };

@@ -1,46 +1,133 @@
-/* Service translation on the pod side: a pod's packet for a frontend is
- * DNATed to a backend (conntrack first, so established flows keep theirs);
- * a backend's reply is rewritten back to the frontend. Both leave the packet
- * with its new addresses in `pkt` for the delivery that follows.
+/* Service translation: a client's packet for a frontend is DNATed to a
+ * backend (conntrack first, so established flows keep theirs), its source
+ * masqueraded when the reply could not come back otherwise; a backend's
+ * reply is rewritten back to the frontend (and to the client, if
+ * masqueraded). Both leave the packet with its new addresses in `pkt` and
+ * NP_PKT_F_* flags saying how it must be delivered.
  * The entry points return 0 (deliver the packet as it now is), a negated
  * drop reason, or a final outcome > 0 (the packet was turned into a reply
- * and redirected: NP_STAT_SERVICE_REJECTED). */
+ * and redirected: NP_STAT_SERVICE_REJECTED, NP_STAT_SERVICE_RESET). */
 #ifndef NODEPLANE_LIB_SERVICES_H
 #define NODEPLANE_LIB_SERVICES_H
 
 #include "lib/conntrack.h"
+#include "lib/icmp_nat.h"
 #include "lib/lb.h"
 #include "lib/nat.h"
 #include "lib/reject.h"
+#include "lib/reset.h"
+#include "lib/snat.h"
 #include "lib/stats.h"
 
-static __always_inline int np_dnat_to_backend_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
-						 const struct np_backend *backend)
+/* Where a client is, as the frontend scope and the flow's flags see it. */
+enum np_client_origin {
+	NP_ORIGIN_POD = 0,      /* from_pod: a pod on this node */
+	NP_ORIGIN_EXTERNAL = 1, /* from_netdev: anything outside the node */
+};
+
+/* Applies a flow's translation to one of its client's packets: the source
+ * first (if masqueraded), then the destination. */
+static __always_inline int np_apply_original_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
+						const struct np_ct_value *ct, const struct np_backend *backend)
 {
 	__be32 addr;
 	int err;
 
+	if (ct->flags & NP_CT_F_SNAT) {
+		__builtin_memcpy(&addr, ct->nat_addr, 4);
+		err = np_set_source_v4(skb, pkt, l4, addr, ct->nat_port);
+		if (err < 0)
+			return err;
+		/* A node address as source: the stack would call it martian. */
+		pkt->flags |= NP_PKT_F_MUST_ROUTE;
+	}
 	__builtin_memcpy(&addr, backend->addr, 4);
-	err = np_dnat_v4(skb, pkt, l4, addr, backend->port);
+	err = np_set_destination_v4(skb, pkt, l4, addr, backend->port);
 	if (err < 0)
 		return err;
+	pkt->flags |= NP_PKT_F_TRANSLATED;
 	np_count_stat(NP_STAT_SERVICE_TRANSLATED, pkt->len);
 	return 0;
 }
 
+/* Whether a new flow to `backend` needs its source translated: external
+ * traffic to a backend elsewhere under externalTrafficPolicy Cluster (the
+ * backend's reply must come back through this node), or a pod that reached
+ * itself through a service (it would drop a packet from its own address). */
+static __always_inline int np_needs_snat_v4(const struct np_service_value *svc, const struct np_packet *pkt,
+					     const struct np_backend *backend, __u8 origin)
+{
+	if (origin == NP_ORIGIN_EXTERNAL)
+		return (svc->flags & NP_SVC_F_MASQUERADE) && !(backend->flags & NP_BACKEND_F_LOCAL);
+	return __builtin_memcmp(backend->addr, &pkt->saddr, 4) == 0;
+}
+
+/* Opens the flow of this first packet towards `backend`: both conntrack
+ * entries, with a source port claimed if the flow is masqueraded. */
+static __always_inline int np_open_flow_v4(struct np_packet *pkt, struct np_l4 *l4,
+					   const struct np_service_value *svc, __u32 backend_id,
+					   const struct np_backend *backend, __u8 origin,
+					   struct np_ct_value *original)
+{
+	__u8 flags = origin == NP_ORIGIN_EXTERNAL ? NP_CT_F_EXTERNAL : 0;
+	struct np_ct_value reply;
+	__be32 backend_addr, nat_addr;
+	__be16 nat_port;
+	int err;
+
+	__builtin_memcpy(&backend_addr, backend->addr, 4);
+	if (!np_needs_snat_v4(svc, pkt, backend, origin)) {
+		np_ct_init(&reply, svc->rev_nat_id, backend_id, flags);
+		err = np_ct_write_reply_v4(pkt, l4, backend_addr, backend->port, &reply);
+		if (err < 0)
+			return err;
+		np_ct_init(original, svc->rev_nat_id, backend_id, flags);
+		original->tcp_flags = l4->tcp_flags;
+		return np_ct_write_original_v4(pkt, l4, original);
+	}
+
+	flags |= NP_CT_F_SNAT;
+	nat_addr = np_masquerade_addr_v4();
+	np_ct_init(&reply, svc->rev_nat_id, backend_id, flags);
+	__builtin_memcpy(reply.nat_addr, &pkt->saddr, 4); /* the client, restored on replies */
+	reply.nat_port = l4->sport;
+	err = np_snat_claim_v4(pkt->ip_proto, backend_addr, backend->port, nat_addr, np_flow_hash_v4(pkt, l4),
+			       &reply, &nat_port);
+	if (err < 0)
+		return err;
+	np_ct_init(original, svc->rev_nat_id, backend_id, flags);
+	original->tcp_flags = l4->tcp_flags;
+	__builtin_memcpy(original->nat_addr, &nat_addr, 4);
+	original->nat_port = nat_port;
+	np_count_stat(NP_STAT_SNAT_CREATED, pkt->len);
+	return np_ct_write_original_v4(pkt, l4, original);
+}
+
+/* A frontend that cannot serve this packet answers as a host without the
+ * connection would: TCP with RST, other protocols with ICMP port
+ * unreachable (when the frontend rejects) or a counted drop. */
+static __always_inline int np_refuse_v4(struct __sk_buff *skb, const struct np_packet *pkt, const struct np_l4 *l4,
+					const struct np_service_value *svc)
+{
+	if (!(svc->flags & NP_SVC_F_NO_ENDPOINT_REJECT))
+		return NP_DROP(NP_DROP_NO_BACKEND);
+	if (pkt->ip_proto == IPPROTO_TCP)
+		return np_tcp_reset_v4(skb, pkt, l4, NP_DROP_NO_BACKEND);
+	return np_reject_v4(skb, pkt);
+}
+
 /* A packet for frontend `svc`. */
 static __always_inline int np_translate_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
-					   const struct np_service_value *svc)
+					   const struct np_service_value *svc, __u8 origin)
 {
+	struct np_ct_value original;
 	struct np_backend *backend;
 	struct np_ct_value *ct;
-	__be32 backend_addr;
 	int id, err;
 
 	if (pkt->ip_proto == IPPROTO_SCTP)
 		return NP_DROP(NP_DROP_UNSUPPORTED_L4); /* CRC32c: no incremental update */
-	if (svc->backend_count == 0 && (svc->flags & NP_SVC_F_NO_ENDPOINT_REJECT))
-		return np_reject_v4(skb, pkt);
+	/* loadBalancerSourceRanges is a firewall: before anything else. */
 	err = np_check_source_range_v4(svc, pkt->saddr);
 	if (err < 0)
 		return err;
@@ -51,35 +138,38 @@ static __always_inline int np_translate_v4(struct __sk_buff *skb, struct np_pack
 		backend = np_lookup_backend(ct->backend_id);
 		if (backend) {
 			np_ct_touch(ct, l4);
-			return np_dnat_to_backend_v4(skb, pkt, l4, backend);
+			return np_apply_original_v4(skb, pkt, l4, ct, backend);
 		}
-		/* The backend is gone. Another backend would answer a TCP
-		 * segment of this connection with RST; until RST generation
-		 * lands, drop (counted) rather than forward into nothing. UDP
-		 * simply moves on. */
+		/* The backend is gone. Its connection cannot continue on
+		 * another backend: reset it now rather than let the client
+		 * retransmit into nothing. UDP simply moves on. */
 		if (pkt->ip_proto == IPPROTO_TCP)
-			return NP_DROP(NP_DROP_BACKEND_GONE);
+			return np_tcp_reset_v4(skb, pkt, l4, NP_DROP_BACKEND_GONE);
 		np_ct_delete_original_v4(pkt, l4);
 		np_count_stat(NP_STAT_CT_RESELECTED, pkt->len);
 	}
 
+	if (svc->backend_count == 0)
+		return np_refuse_v4(skb, pkt, l4, svc);
 	id = np_select_backend_v4(svc, pkt, l4);
 	if (id < 0)
 		return id;
 	backend = np_lookup_backend((__u32)id);
 	if (!backend || backend->family != NP_FAMILY_IPV4)
 		return NP_DROP(NP_DROP_NO_BACKEND);
-	__builtin_memcpy(&backend_addr, backend->addr, 4);
-	err = np_ct_create_v4(pkt, l4, backend_addr, backend->port, svc->rev_nat_id, (__u32)id);
+	err = np_open_flow_v4(pkt, l4, svc, (__u32)id, backend, origin, &original);
 	if (err < 0)
 		return err;
 	np_count_stat(NP_STAT_CT_CREATED, pkt->len);
-	return np_dnat_to_backend_v4(skb, pkt, l4, backend);
+	return np_apply_original_v4(skb, pkt, l4, &original, backend);
 }
 
 /* A backend's reply, recognised by its REPLY entry, gets the frontend's
- * address and port back as its source. Anything else passes as it is. */
-static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4)
+ * address and port back as its source and, if the flow was masqueraded,
+ * the client's as its destination. `only_snat`: leave flows without source
+ * NAT alone (from_netdev, where to_pod reverses them later). */
+static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
+						   int only_snat)
 {
 	struct np_rev_nat *rev;
 	struct np_ct_value *ct;
@@ -89,16 +179,27 @@ static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct
 	if (pkt->ip_proto == IPPROTO_SCTP)
 		return 0;
 	ct = np_ct_lookup_v4(pkt, l4, NP_CT_REPLY);
-	if (!ct)
+	if (!ct || (only_snat && !(ct->flags & NP_CT_F_SNAT)))
 		return 0;
 	rev = bpf_map_lookup_elem(&np_rev_nat_v1, &ct->rev_nat_id);
 	if (!rev || rev->family != NP_FAMILY_IPV4)
 		return 0; /* the frontend is gone: nothing to restore */
 	np_ct_touch(ct, l4);
+	if (ct->flags & NP_CT_F_SNAT) {
+		__builtin_memcpy(&addr, ct->nat_addr, 4);
+		err = np_set_destination_v4(skb, pkt, l4, addr, ct->nat_port);
+		if (err < 0)
+			return err;
+	}
 	__builtin_memcpy(&addr, rev->addr, 4);
-	err = np_rev_snat_v4(skb, pkt, l4, addr, rev->port);
+	err = np_set_source_v4(skb, pkt, l4, addr, rev->port);
 	if (err < 0)
 		return err;
+	pkt->flags |= NP_PKT_F_TRANSLATED;
+	/* The frontend of an external flow is a node or load-balancer
+	 * address, which the stack would take for a martian source. */
+	if (ct->flags & NP_CT_F_EXTERNAL)
+		pkt->flags |= NP_PKT_F_MUST_ROUTE;
 	np_count_stat(NP_STAT_REVERSE_TRANSLATED, pkt->len);
 	return 0;
 }
@@ -111,17 +212,43 @@ static __always_inline int np_services_from_pod_v4(struct __sk_buff *skb, struct
 	struct np_l4 l4 = {};
 	int err;
 
+	if (pkt->ip_proto == IPPROTO_ICMP)
+		return np_icmp_error_reverse_v4(skb, pkt, 0);
 	err = np_parse_l4(skb, pkt, &l4);
 	if (err < 0 || !l4.has_ports)
 		return err;
 	svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_INTERNAL);
 	if (svc)
-		return np_translate_v4(skb, pkt, &l4, svc);
+		return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_POD);
+	/* A ClusterIP's port that no frontend serves is refused. */
+	svc = np_lookup_unserved_port_v4(pkt);
+	if (svc)
+		return np_refuse_v4(skb, pkt, &l4, svc);
 	/* A TCP SYN straight to an address (not a frontend) opens a new,
 	 * untranslated connection on this tuple. */
 	if (pkt->ip_proto == IPPROTO_TCP && (l4.tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN)
 		np_ct_forget_reply_of_v4(pkt, &l4);
-	return np_reverse_translate_v4(skb, pkt, &l4);
+	return np_reverse_translate_v4(skb, pkt, &l4, 0);
+}
+
+/* from_netdev: a client outside the node reaching an external frontend
+ * (NodePort, LoadBalancer, externalIP), or the reply of a flow this node
+ * masqueraded towards a backend on another node. */
+static __always_inline int np_services_from_netdev_v4(struct __sk_buff *skb, struct np_packet *pkt)
+{
+	struct np_service_value *svc;
+	struct np_l4 l4 = {};
+	int err;
+
+	if (pkt->ip_proto == IPPROTO_ICMP)
+		return np_icmp_error_reverse_v4(skb, pkt, 1);
+	err = np_parse_l4(skb, pkt, &l4);
+	if (err < 0 || !l4.has_ports)
+		return err;
+	svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_EXTERNAL);
+	if (svc)
+		return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_EXTERNAL);
+	return np_reverse_translate_v4(skb, pkt, &l4, 1);
 }
 
 /* to_pod: the reply of a backend elsewhere (another node, the host), on its
@@ -131,10 +258,12 @@ static __always_inline int np_services_to_pod_v4(struct __sk_buff *skb, struct n
 	struct np_l4 l4 = {};
 	int err;
 
+	if (pkt->ip_proto == IPPROTO_ICMP)
+		return np_icmp_error_reverse_v4(skb, pkt, 0);
 	err = np_parse_l4(skb, pkt, &l4);
 	if (err < 0 || !l4.has_ports)
 		return err;
-	return np_reverse_translate_v4(skb, pkt, &l4);
+	return np_reverse_translate_v4(skb, pkt, &l4, 0);
 }
 
 #endif /* NODEPLANE_LIB_SERVICES_H */

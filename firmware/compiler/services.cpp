@@ -171,6 +171,14 @@ ServicesResult compileServices(const state::Model& model, const ServiceLimits& l
         const std::string key = serviceKey(*svc);
         d.clusterIPs.insert(d.clusterIPs.end(), svc->clusterIPs.begin(), svc->clusterIPs.end());
 
+        // Refused, not ignored: SCTP's CRC32c covers the ports and cannot be
+        // updated incrementally, so the datapath cannot translate it.
+        for (const auto& sp : svc->ports)
+            if (sp.protocol == state::Protocol::SCTP)
+                result.errors.push_back(objectError(
+                    *svc, "port " + (sp.name.empty() ? std::to_string(sp.port) : sp.name) +
+                              " is SCTP, which nodeplane's datapath cannot translate (its CRC32c checksum cannot "
+                              "be updated in place); remove the port or serve it without a Service VIP"));
         std::set<IpAddress> localReady;
         for (IpFamily family : familiesOf(*svc)) {
             for (const auto& sp : svc->ports) {

@@ -38,6 +38,22 @@ struct Config {
         std::uint32_t maxServices = 100000;        // service frontends, 1..1048576
         std::uint32_t maxBackendEntries = 1048576; // backends and backend slots, 1..16777216
         std::uint32_t maxConntrackEntries = 1048576;  // tracked connections, 1..16777216
+        // The cgroup v2 directory whose sockets (this one's and all below)
+        // get socket-level service translation; absolute, or "" for none.
+        std::string cgroup = "/sys/fs/cgroup";
+        // Conntrack ageing (configuration.md): how often the daemon walks
+        // np_conntrack_v2, and how long a flow may stay idle in each state
+        // before it is removed. Seconds; applied at once on reload.
+        struct ConntrackAgeing {
+            std::uint32_t gcIntervalSeconds = 10;         // 1..3600
+            std::uint32_t tcpSynSeconds = 60;             // no reply yet, 1..604800
+            std::uint32_t tcpEstablishedSeconds = 21600;  // 1..604800
+            std::uint32_t tcpClosingSeconds = 60;         // FIN or RST seen, 1..604800
+            std::uint32_t udpSeconds = 30;                // no reply yet, 1..604800
+            std::uint32_t udpStreamSeconds = 120;         // replies seen, 1..604800
+
+            bool operator==(const ConntrackAgeing&) const = default;
+        } conntrack;
     } datapath;
 
     struct Health {

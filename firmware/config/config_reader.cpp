@@ -21,6 +21,9 @@ constexpr std::int64_t kMaxInterfaces = 1 << 16;
 constexpr std::int64_t kMaxServices = 1 << 20;
 constexpr std::int64_t kMaxBackendEntries = 1 << 24;
 constexpr std::int64_t kMaxConntrackEntries = 1 << 24;
+constexpr std::int64_t kMaxConntrackGcIntervalSeconds = 3600;
+// A week: longer than nf_conntrack's 5-day established default.
+constexpr std::int64_t kMaxConntrackTimeoutSeconds = 7 * 24 * 3600;
 // sockaddr_un.sun_path holds the path and its terminating NUL.
 constexpr std::size_t kMaxSocketPathBytes = sizeof(sockaddr_un{}.sun_path) - 1;
 
@@ -93,6 +96,16 @@ void readKubernetes(TableReader& r, Config::Kubernetes& kubernetes) {
     assign(kubernetes.lastKnown, r.converted("last-known", absolutePath));
 }
 
+void readConntrackAgeing(TableReader& r, Config::Datapath::ConntrackAgeing& ageing) {
+    assign(ageing.gcIntervalSeconds, r.integer("conntrack-gc-interval", 1, kMaxConntrackGcIntervalSeconds));
+    assign(ageing.tcpSynSeconds, r.integer("conntrack-tcp-syn-timeout", 1, kMaxConntrackTimeoutSeconds));
+    assign(ageing.tcpEstablishedSeconds,
+           r.integer("conntrack-tcp-established-timeout", 1, kMaxConntrackTimeoutSeconds));
+    assign(ageing.tcpClosingSeconds, r.integer("conntrack-tcp-closing-timeout", 1, kMaxConntrackTimeoutSeconds));
+    assign(ageing.udpSeconds, r.integer("conntrack-udp-timeout", 1, kMaxConntrackTimeoutSeconds));
+    assign(ageing.udpStreamSeconds, r.integer("conntrack-udp-stream-timeout", 1, kMaxConntrackTimeoutSeconds));
+}
+
 void readDatapath(TableReader& r, Config::Datapath& datapath) {
     assign(datapath.bpffs, r.converted("bpffs", absolutePath));
     assign(datapath.maxLocalEndpoints, r.integer("max-local-endpoints", 1, kMaxLocalEndpoints));
@@ -100,6 +113,8 @@ void readDatapath(TableReader& r, Config::Datapath& datapath) {
     assign(datapath.maxServices, r.integer("max-services", 1, kMaxServices));
     assign(datapath.maxBackendEntries, r.integer("max-backend-entries", 1, kMaxBackendEntries));
     assign(datapath.maxConntrackEntries, r.integer("max-conntrack-entries", 1, kMaxConntrackEntries));
+    assign(datapath.cgroup, r.converted("cgroup", emptyOrAbsolutePath));
+    readConntrackAgeing(r, datapath.conntrack);
 }
 
 void readHealth(TableReader& r, Config::Health& health) { assign(health.listen, r.converted("listen", listenAddress)); }

@@ -7,10 +7,19 @@
 #include <cstring>
 
 #include "config/listen_address.h"
+#include "datapath/cgroup.h"
+#include "datapath/netns_cookie.h"
 #include "health/health_server.h"
 #include "state/snapshot_loader.h"
 
 namespace nodeplane::daemon {
+
+ConntrackGcSettings conntrackGcSettings(const config::Config::Datapath::ConntrackAgeing& a) {
+    using std::chrono::seconds;
+    return {seconds(a.gcIntervalSeconds),
+            {seconds(a.tcpSynSeconds), seconds(a.tcpEstablishedSeconds), seconds(a.tcpClosingSeconds),
+             seconds(a.udpSeconds), seconds(a.udpStreamSeconds)}};
+}
 
 namespace {
 
@@ -61,11 +70,27 @@ Status Daemon::start() {
     if (!dp) return dp.error();
     datapath_.emplace(std::move(dp).value());
     spdlog::info("Datapath loaded, pinned under {}", cfg.datapath.bpffs);
+    // The socket hooks translate this namespace's sockets only: ours is the
+    // node's. Pods' sockets are left to from_pod.
+    auto netns = datapath::currentNetnsCookie();
+    if (!netns) return netns.error();
+    if (auto st = datapath_->setNodeNetnsCookie(*netns); !st) return st;
+    // A wrong [datapath] cgroup is a configuration error: refused here,
+    // before the first state is applied and readiness reported. The hooks
+    // themselves attach at the end of start().
+    if (!cfg.datapath.cgroup.empty())
+        if (auto cgroup = datapath::openCgroup2(cfg.datapath.cgroup); !cgroup) return cgroup.error();
 
     serviceReconciler_ = std::make_unique<ServiceReconciler>(ServiceTables{
         datapath_->services(), datapath_->backends(), datapath_->revNat(), datapath_->sourceRanges(),
         datapath_->conntrack()});
     if (auto st = serviceReconciler_->adopt(serviceIds_); !st) return st;
+
+    auto gc = ConntrackGcTimer::start(loop_.get(),
+                                      {datapath_->conntrack(), datapath_->backends(), datapath_->revNat()},
+                                      conntrackGcSettings(cfg.datapath.conntrack));
+    if (!gc) return gc.error();
+    conntrackGc_ = std::move(gc).value();
 
     auto routes = netlink::KernelRouteTable::open();
     if (!routes) return routes.error();
@@ -109,6 +134,21 @@ Status Daemon::start() {
     // External interfaces are attached even before a first state, so the node
     // is ready for traffic the moment the state arrives.
     reconcileNow();
+    return attachSocketHooks();
+}
+
+Status Daemon::attachSocketHooks() {
+    // After the first state: hooks adopted from a predecessor get the new
+    // programs only once the service maps they read are filled.
+    const auto& cgroup = config_.config.datapath.cgroup;
+    if (cgroup.empty()) {
+        if (auto st = datapath_->detachSocketHooks(); !st) return st;
+        spdlog::info("Socket-level service translation is off ([datapath] cgroup is empty)");
+        return {};
+    }
+    if (auto st = datapath_->attachSocketHooks(cgroup); !st) return st;
+    spdlog::info("Socket hooks attached to the cgroup {}: its processes' connections to services go straight "
+                 "to a backend", cgroup);
     return {};
 }
 
@@ -178,6 +218,10 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
         for (auto& e : errors)
             if (e.file.empty()) e.file = path;
         for (const auto& w : services.warnings) spdlog::warn("{}", w.toString());
+        for (auto& w : compiled.warnings) {
+            if (w.file.empty()) w.file = path;
+            spdlog::warn("{}", w.toString());
+        }
     }
     if (!errors.empty()) {
         lastRefusal_ = formatInputErrors(errors);
@@ -202,6 +246,17 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
 void Daemon::applyServices(const compiler::DesiredServices& services, const state::Model& model) {
     std::vector<IpAddress> nodeAddresses;
     if (const auto* self = model.thisNode()) nodeAddresses = self->addresses;
+    // Masqueraded and hairpinned flows leave with the node's first IPv4
+    // address (its InternalIP when it has one): the address other nodes
+    // route back to.
+    std::optional<IpAddress> masquerade;
+    for (const auto& a : nodeAddresses)
+        if (a.isV4()) {
+            masquerade = a;
+            break;
+        }
+    if (auto set = datapath_->setMasqueradeAddress(masquerade); !set)
+        spdlog::error("Failed to set the masquerade address: {}", set.error().message);
     auto maps = planServiceMaps(services, nodeAddresses, serviceIds_);
     auto report = serviceReconciler_->apply(maps);
     if (!report) {

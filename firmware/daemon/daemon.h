@@ -16,6 +16,7 @@
 #include "compiler/desired_node.h"
 #include "compiler/services.h"
 #include "config/config.h"
+#include "daemon/conntrack_gc_timer.h"
 #include "daemon/kernel_adapters.h"
 #include "daemon/lifecycle.h"
 #include "daemon/reconciler.h"
@@ -31,6 +32,9 @@
 
 namespace nodeplane::daemon {
 
+// [datapath] conntrack-* as the ageing timer takes them.
+ConntrackGcSettings conntrackGcSettings(const config::Config::Datapath::ConntrackAgeing& ageing);
+
 class Daemon final : public bus::ControlHandler {
 public:
     // Builds everything that can fail at start (config errors, bpffs, binding
@@ -44,6 +48,9 @@ public:
     // bus::ControlHandler
     bus::NodeStatus status() override;
     Result<std::string> reload() override;
+    Result<std::vector<bus::ServiceRecord>> listServices() override;
+    Result<bus::ConntrackListing> listConntrack() override;
+    Result<std::uint64_t> flushConntrack() override;
 
 private:
     Daemon(config::LoadedConfig config, std::string configPath);
@@ -51,6 +58,8 @@ private:
     Status setUpSignals();
     Status resolveExternalInterfaces();
     Status watchSnapshot();
+    // [datapath] cgroup: the socket hooks for the node's own connections.
+    Status attachSocketHooks();
 
     // Reads the snapshot and applies it, or refuses it whole and keeps the
     // last good state. Returns the refusal.
@@ -85,6 +94,7 @@ private:
     std::unique_ptr<DatapathAttacher> attacher_;
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<ServiceReconciler> serviceReconciler_;
+    std::unique_ptr<ConntrackGcTimer> conntrackGc_;
     ServiceIds serviceIds_;
     std::unique_ptr<SnapshotWatcher> snapshotWatcher_;
     std::unique_ptr<health::HttpListener> health_;

@@ -38,6 +38,7 @@ Result<std::string> Daemon::reloadConfig() {
         {"[datapath] max-services", next.datapath.maxServices != cur.datapath.maxServices},
         {"[datapath] max-backend-entries", next.datapath.maxBackendEntries != cur.datapath.maxBackendEntries},
         {"[datapath] max-conntrack-entries", next.datapath.maxConntrackEntries != cur.datapath.maxConntrackEntries},
+        {"[datapath] cgroup", next.datapath.cgroup != cur.datapath.cgroup},
         {"[health] listen", next.health.listen != cur.health.listen},
         {"[control] socket", next.control.socket != cur.control.socket},
         {"[control] system-bus", next.control.systemBus != cur.control.systemBus},
@@ -51,6 +52,10 @@ Result<std::string> Daemon::reloadConfig() {
         cur.log.level = next.log.level;
     }
     cur.lifecycle = next.lifecycle;
+    if (next.datapath.conntrack != cur.datapath.conntrack) {
+        cur.datapath.conntrack = next.datapath.conntrack;
+        if (conntrackGc_) conntrackGc_->reconfigure(conntrackGcSettings(cur.datapath.conntrack));
+    }
     cur.node.manageSysctls = next.node.manageSysctls;
     if (next.node.externalInterfaces != cur.node.externalInterfaces) {
         cur.node.externalInterfaces = next.node.externalInterfaces;

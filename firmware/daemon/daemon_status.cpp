@@ -1,11 +1,14 @@
 // What the daemon reports over the control API: its phase and state, each
 // interface with the programs the kernel really has attached there, map fill
-// levels and the datapath's counters.
+// levels, the datapath's counters and conntrack pressure; and the listings
+// of what the service maps and conntrack hold.
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <set>
 
 #include "daemon/daemon.h"
+#include "daemon/datapath_listing.h"
 #include "datapath/names.h"
 
 namespace nodeplane::daemon {
@@ -54,8 +57,13 @@ bus::NodeStatus Daemon::status() {
     for (int ifindex : reconciler_->attachedExternal()) describe(ifindex, "external");
     for (int ifindex : reconciler_->attachedPods()) describe(ifindex, "pod");
 
+    s.conntrack = conntrackGc_->pressure();
     if (auto maps = datapath_->maps()) {
-        for (const auto& m : *maps) s.maps.push_back({m.name, m.type, m.maxEntries, m.entries});
+        for (const auto& m : *maps) {
+            s.maps.push_back({m.name, m.type, m.maxEntries, m.entries});
+            // Counted just now, fresher than the last ageing pass's count.
+            if (m.name == NP_MAP_CONNTRACK) s.conntrack.entries = m.entries;
+        }
     } else {
         spdlog::warn("Failed to read map fill levels: {}, ignoring", maps.error().message);
     }
@@ -66,6 +74,40 @@ bus::NodeStatus Daemon::status() {
         for (const auto& d : *drops) s.stats.push_back({"drop_" + d.name, d.packets});
     }
     return s;
+}
+
+Result<std::vector<bus::ServiceRecord>> Daemon::listServices() {
+    auto frontends = datapath_->services().list();
+    if (!frontends) return frontends.error();
+    std::map<std::uint32_t, std::vector<datapath::BackendId>> sets;
+    for (const auto& [key, entry] : *frontends) {
+        if (sets.contains(entry.value.serviceId)) continue;
+        auto set = datapath_->services().backendSet(entry.value.serviceId);
+        if (!set) return set.error();
+        sets.emplace(entry.value.serviceId, std::move(*set));
+    }
+    auto backends = datapath_->backends().list();
+    if (!backends) return backends.error();
+    return describeServices(*frontends, sets, *backends);
+}
+
+Result<bus::ConntrackListing> Daemon::listConntrack() {
+    auto entries = datapath_->conntrack().list();
+    if (!entries) return entries.error();
+    auto backends = datapath_->backends().list();
+    if (!backends) return backends.error();
+    auto frontends = datapath_->revNat().list();
+    if (!frontends) return frontends.error();
+    return describeConntrack(*entries, *backends, *frontends, monotonicNowNs(), conntrackGc_->settings().timeouts,
+                             bus::kMaxListedConntrackEntries);
+}
+
+Result<std::uint64_t> Daemon::flushConntrack() {
+    auto removed = datapath_->conntrack().flush();
+    if (!removed) return removed.error();
+    conntrackGc_->recordFlush();
+    spdlog::info("Conntrack flushed on request: {} entries removed", *removed);
+    return static_cast<std::uint64_t>(*removed);
 }
 
 }  // namespace nodeplane::daemon

@@ -3,9 +3,13 @@
 // reverse-NAT targets and source ranges. Pure apart from the id allocators it
 // is handed, so the reconciler only diffs plain values.
 //
-// Scope today: internal frontends (traffic from pods, translated in
-// from_pod) for ClusterIPs, externalIPs, LoadBalancer IPs and NodePorts on
-// this node's addresses. External frontends follow with from_netdev.
+// Every frontend gets an internal entry (traffic from pods, translated in
+// from_pod) with the rule for pods; NodePorts (on this node's addresses),
+// externalIPs and LoadBalancer IPs also get an external one (traffic from
+// outside, translated in from_netdev) with the rule for external clients.
+// Each ClusterIP also gets TCP and UDP frontends on port 0, which the
+// datapath looks up when no frontend serves the packet's port: they refuse
+// it, as kube-proxy does for a ClusterIP's unknown ports.
 #pragma once
 
 #include <cstdint>

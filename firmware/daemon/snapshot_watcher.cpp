@@ -44,7 +44,9 @@ Status SnapshotWatcher::arm() {
     if (r < 0) return Error::fromErrno(r, "Failed to add inotify to the event loop");
     ioSource_.reset(src);
 
-    r = sd_event_add_time(loop_, &src, CLOCK_MONOTONIC, UINT64_MAX, 0, &SnapshotWatcher::onSettled, this);
+    // Accuracy 1 us: 0 would mean sd-event's default slack of 250 ms, which
+    // was most of a reload's latency.
+    r = sd_event_add_time(loop_, &src, CLOCK_MONOTONIC, UINT64_MAX, 1, &SnapshotWatcher::onSettled, this);
     if (r < 0) return Error::fromErrno(r, "Failed to add the settle timer");
     settleTimer_.reset(src);
     sd_event_source_set_enabled(settleTimer_.get(), SD_EVENT_OFF);
@@ -55,6 +57,7 @@ int SnapshotWatcher::onInotify(sd_event_source*, int fd, uint32_t, void* userdat
     auto* self = static_cast<SnapshotWatcher*>(userdata);
     alignas(struct inotify_event) std::array<char, 8192> buf;
     bool relevant = false;
+    bool complete = false;  // the watched file was renamed into place or closed after writing
     for (;;) {
         ssize_t n = ::read(fd, buf.data(), buf.size());
         if (n <= 0) break;
@@ -65,14 +68,16 @@ int SnapshotWatcher::onInotify(sd_event_source*, int fd, uint32_t, void* userdat
                 relevant = true;
             } else if (self->watchedName_.empty()) {
                 relevant |= name.size() > 5 && name.ends_with(".toml") && name[0] != '.';
-            } else {
-                relevant |= name == self->watchedName_;
+            } else if (name == self->watchedName_) {
+                relevant = true;
+                complete |= (ev->mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) != 0;
             }
             p += sizeof(struct inotify_event) + ev->len;
         }
     }
     if (relevant) {
-        sd_event_source_set_time(self->settleTimer_.get(), monotonicDeadline(self->loop_, kSettleUsec));
+        const std::uint64_t settle = complete ? kCompleteSettleUsec : kSettleUsec;
+        sd_event_source_set_time(self->settleTimer_.get(), monotonicDeadline(self->loop_, settle));
         sd_event_source_set_enabled(self->settleTimer_.get(), SD_EVENT_ONESHOT);
     }
     return 0;

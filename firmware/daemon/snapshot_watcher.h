@@ -20,6 +20,9 @@ public:
 
     // How long the path must stay quiet before the callback runs.
     static constexpr std::uint64_t kSettleUsec = 150'000;
+    // A single-file snapshot renamed into place or closed after writing is
+    // whole: a short wait only folds a burst of such events into one load.
+    static constexpr std::uint64_t kCompleteSettleUsec = 5'000;
 
     // Heap-allocated because the event sources point back at the object.
     static Result<std::unique_ptr<SnapshotWatcher>> create(sd_event* loop, const std::string& path,

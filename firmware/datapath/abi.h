@@ -7,10 +7,12 @@
 
 #include "nodeplane/abi/common.h"
 #include "nodeplane/abi/conntrack.h"
+#include "nodeplane/abi/nat.h"
 #include "nodeplane/abi/drop_reasons.h"
 #include "nodeplane/abi/endpoints.h"
 #include "nodeplane/abi/maps.h"
 #include "nodeplane/abi/services.h"
+#include "nodeplane/abi/sock_lb.h"
 #include "nodeplane/abi/stats.h"
 
 namespace nodeplane::datapath::abi {
@@ -69,15 +71,23 @@ static_assert(offsetof(np_ct_value, last_seen_ns) == 8 && offsetof(np_ct_value, 
 static_assert(offsetof(np_ct_value, backend_id) == 20 && offsetof(np_ct_value, tcp_flags) == 24);
 static_assert(offsetof(np_ct_value, flags) == 25 && offsetof(np_ct_value, nat_port) == 26);
 static_assert(offsetof(np_ct_value, nat_addr) == 28);
+static_assert(sizeof(np_nat_config) == 24 && offsetof(np_nat_config, masquerade_v6) == 8);
+
+static_assert(sizeof(np_sock_rev_key) == 32);
+static_assert(offsetof(np_sock_rev_key, family) == 8 && offsetof(np_sock_rev_key, port) == 10);
+static_assert(offsetof(np_sock_rev_key, addr) == 16);
+static_assert(sizeof(np_sock_lb_config) == 8 && offsetof(np_sock_lb_config, node_netns_cookie) == 0);
 
 // The numbers are part of the ABI too: pinned counters are indexed by them.
 static_assert(NP_DROP_MALFORMED == 1 && NP_DROP_SPOOFED_SOURCE == 2 && NP_DROP_TTL_EXCEEDED == 3 &&
               NP_DROP_REDIRECT_FAILED == 4 && NP_DROP_NO_BACKEND == 5 && NP_DROP_SOURCE_RANGE_DENIED == 6 &&
               NP_DROP_CT_MAP_FULL == 7 && NP_DROP_UNSUPPORTED_L4 == 8 && NP_DROP_BACKEND_GONE == 9);
+static_assert(NP_DROP_SNAT_NO_PORT == 10 && NP_DROP_NO_ROUTE == 11);
 static_assert(NP_STAT_FORWARDED_LOCAL == 0 && NP_STAT_TO_STACK == 1 && NP_STAT_PASSED_NON_IP == 2 &&
               NP_STAT_PASSED_IPV6 == 3 && NP_STAT_DELIVERED_TO_POD == 4 && NP_STAT_TO_NETDEV == 5 &&
               NP_STAT_IFACE_STATS_FULL == 6 && NP_STAT_SERVICE_TRANSLATED == 7 && NP_STAT_REVERSE_TRANSLATED == 8 &&
               NP_STAT_CT_CREATED == 9 && NP_STAT_CT_RESELECTED == 10 && NP_STAT_SERVICE_REJECTED == 11);
+static_assert(NP_STAT_FORWARDED_ROUTED == 12 && NP_STAT_SERVICE_RESET == 13 && NP_STAT_SNAT_CREATED == 14);
 static_assert(NP_SCOPE_INTERNAL == 0 && NP_SCOPE_EXTERNAL == 1 && NP_CT_ORIGINAL == 0 && NP_CT_REPLY == 1);
 static_assert(NP_DROP__COUNT <= NP_DROPS_MAX_ENTRIES);
 static_assert(NP_STAT__COUNT <= NP_STATS_MAX_ENTRIES);

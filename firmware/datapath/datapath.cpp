@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cstring>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -16,6 +17,8 @@
 #include "common/unique_fd.h"
 #include "datapath/abi.h"
 #include "datapath/bpffs.h"
+#include "datapath/cgroup.h"
+#include "datapath/cgroup_links.h"
 #include "datapath/pinned_maps.h"
 #include "datapath/tc.h"
 #include "nodeplane_bpf.skel.h"
@@ -26,7 +29,11 @@ namespace {
 
 using Skeleton = CHandle<nodeplane_bpf, nodeplane_bpf__destroy>;
 
-constexpr std::array kPrograms = {Program::FromPod, Program::ToPod, Program::FromNetdev, Program::ToNetdev};
+constexpr std::array kPrograms = {Program::FromPod,      Program::ToPod,        Program::FromNetdev,
+                                  Program::ToNetdev,     Program::SockConnect4, Program::SockSendmsg4,
+                                  Program::SockRecvmsg4, Program::SockGetpeername4};
+constexpr std::array kSocketHooks = {Program::SockConnect4, Program::SockSendmsg4, Program::SockRecvmsg4,
+                                     Program::SockGetpeername4};
 
 bpf_program* programOf(const Skeleton& skel, Program program) {
     switch (program) {
@@ -34,6 +41,10 @@ bpf_program* programOf(const Skeleton& skel, Program program) {
     case Program::ToPod: return skel->progs.np_to_pod;
     case Program::FromNetdev: return skel->progs.np_from_netdev;
     case Program::ToNetdev: return skel->progs.np_to_netdev;
+    case Program::SockConnect4: return skel->progs.np_sk_connect4;
+    case Program::SockSendmsg4: return skel->progs.np_sk_sendmsg4;
+    case Program::SockRecvmsg4: return skel->progs.np_sk_recvmsg4;
+    case Program::SockGetpeername4: return skel->progs.np_sk_peername4;
     }
     return nullptr;
 }
@@ -69,7 +80,8 @@ Status checkSizes(const Options& options) {
     const std::pair<std::uint32_t, const char*> others[] = {
         {options.maxServices, "max-services"},       {options.maxBackends, "max-backends"},
         {options.maxBackendSlots, "max-backend-slots"}, {options.maxConntrack, "max-conntrack"},
-        {options.maxAffinity, "max-affinity"},       {options.maxSourceRanges, "max-source-ranges"}};
+        {options.maxAffinity, "max-affinity"},       {options.maxSourceRanges, "max-source-ranges"},
+        {options.maxSocketReverse, "max-socket-reverse"}};
     for (const auto& [value, name] : others)
         if (value == 0) return Error::logical(std::string(name) + " must be at least 1");
     return {};
@@ -83,6 +95,10 @@ std::string_view programName(Program program) {
     case Program::ToPod: return "np_to_pod";
     case Program::FromNetdev: return "np_from_netdev";
     case Program::ToNetdev: return "np_to_netdev";
+    case Program::SockConnect4: return "np_sk_connect4";
+    case Program::SockSendmsg4: return "np_sk_sendmsg4";
+    case Program::SockRecvmsg4: return "np_sk_recvmsg4";
+    case Program::SockGetpeername4: return "np_sk_peername4";  // the kernel keeps 15 characters
     }
     return {};
 }
@@ -112,6 +128,8 @@ struct Datapath::Impl {
     std::array<std::uint32_t, kPrograms.size()> programIds{};
 
     int fd(Program program) const { return bpf_program__fd(programOf(skel, program)); }
+    // Where a socket hook's link is pinned: <bpffs>/links/<program name>.
+    std::string linkPin(Program program) const { return bpffs + "/links/" + std::string(programName(program)); }
 
     Status attachPair(int ifindex, Program ingress, Program egress) {
         // Egress first: by the time ingress can redirect to this interface,
@@ -150,7 +168,8 @@ Result<Datapath> Datapath::open(const Options& options) {
     const std::string bpffs = withoutTrailingSlashes(options.bpffs);
     const std::string mapsDir = bpffs + "/maps";
     const std::string progsDir = bpffs + "/progs";
-    for (const auto& dir : {mapsDir, progsDir})
+    const std::string linksDir = bpffs + "/links";
+    for (const auto& dir : {mapsDir, progsDir, linksDir})
         if (auto ok = makeDir(dir); !ok) return ok.error();
 
     // Maps declared with LIBBPF_PIN_BY_NAME are pinned at
@@ -173,7 +192,8 @@ Result<Datapath> Datapath::open(const Options& options) {
         {skel->maps.np_backend_slots_v1, options.maxBackendSlots},
         {skel->maps.np_conntrack_v2, options.maxConntrack},
         {skel->maps.np_affinity_v1, options.maxAffinity},
-        {skel->maps.np_source_ranges_v1, options.maxSourceRanges}};
+        {skel->maps.np_source_ranges_v1, options.maxSourceRanges},
+        {skel->maps.np_sock_rev_v1, options.maxSocketReverse}};
     for (const auto& [map, entries] : sizes)
         if (int err = bpf_map__set_max_entries(map, entries); err != 0)
             return Error::fromErrno(err, std::string("Failed to size ") + bpf_map__name(map));
@@ -220,6 +240,79 @@ Result<AttachInfo> Datapath::queryAttachment(int ifindex) const {
     info.ingress = std::move(*ingress);
     info.egress = std::move(*egress);
     return info;
+}
+
+Status Datapath::setNodeNetnsCookie(std::uint64_t cookie) {
+    const std::uint32_t key = NP_SOCK_LB_CONFIG_KEY;
+    np_sock_lb_config config{};
+    config.node_netns_cookie = cookie;
+    if (int err = ::bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.np_sock_lb_config_v1), &key, &config, BPF_ANY);
+        err != 0)
+        return Error::fromErrno(err, "Failed to write " NP_MAP_SOCK_LB_CONFIG);
+    return {};
+}
+
+Status Datapath::setMasqueradeAddress(const std::optional<IpAddress>& ipv4) {
+    if (ipv4 && !ipv4->isV4()) return Error::logical("masquerade address " + ipv4->toString() + " is not IPv4");
+    const std::uint32_t key = 0;
+    np_nat_config config{};
+    if (ipv4) std::memcpy(&config.masquerade_v4, ipv4->bytes.data(), 4);
+    if (int err = ::bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.np_nat_config_v1), &key, &config, BPF_ANY);
+        err != 0)
+        return Error::fromErrno(errno, "Failed to write " NP_MAP_NAT_CONFIG);
+    return {};
+}
+
+Result<std::optional<IpAddress>> Datapath::masqueradeAddress() const {
+    const std::uint32_t key = 0;
+    np_nat_config config{};
+    if (::bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.np_nat_config_v1), &key, &config) != 0)
+        return Error::fromErrno(errno, "Failed to read " NP_MAP_NAT_CONFIG);
+    if (config.masquerade_v4 == 0) return std::optional<IpAddress>{};
+    IpAddress out;
+    out.family = IpFamily::V4;
+    std::memcpy(out.bytes.data(), &config.masquerade_v4, 4);
+    return std::optional<IpAddress>{out};
+}
+
+Status Datapath::attachSocketHooks(const std::string& cgroupPath) {
+    auto cgroup = openCgroup2(cgroupPath);
+    if (!cgroup) return cgroup.error();
+    // connect4 last: by the time a socket can be sent to a backend, the
+    // hooks that show it the frontend again are in place.
+    for (auto it = kSocketHooks.rbegin(); it != kSocketHooks.rend(); ++it) {
+        if (auto ok = attachPinnedCgroupLink(programOf(impl_->skel, *it), *cgroup, impl_->linkPin(*it)); !ok)
+            return ok;
+    }
+    return {};
+}
+
+Status Datapath::detachSocketHooks() {
+    // The reverse of attach: connect4 first, so no socket is newly sent to a
+    // backend once recvmsg4 / getpeername4 are gone.
+    for (auto program : kSocketHooks)
+        if (auto ok = unpinLink(impl_->linkPin(program)); !ok) return ok;
+    return {};
+}
+
+Result<std::vector<SocketHookInfo>> Datapath::socketHooks() const {
+    std::vector<SocketHookInfo> out;
+    for (auto program : kSocketHooks) {
+        SocketHookInfo hook;
+        hook.program = program;
+        auto link = pinnedCgroupLink(impl_->linkPin(program));
+        if (!link) return link.error();
+        if (link->has_value()) {
+            hook.attached = true;
+            hook.linkId = (*link)->linkId;
+            hook.progId = (*link)->progId;
+            hook.cgroupId = (*link)->cgroupId;
+            for (std::size_t i = 0; i < kPrograms.size(); ++i)
+                if (kPrograms[i] == program) hook.current = impl_->programIds[i] == hook.progId;
+        }
+        out.push_back(hook);
+    }
+    return out;
 }
 
 LocalEndpointTable& Datapath::localEndpoints() { return impl_->endpoints; }

@@ -1,11 +1,12 @@
-// The loaded datapath: the nodeplane_bpf object (four tc programs and their
-// maps), pinned under [datapath] bpffs so it outlives the daemon, and the
-// operations the daemon needs on it.
+// The loaded datapath: the nodeplane_bpf object (four tc programs, the cgroup
+// socket hooks and their maps), pinned under [datapath] bpffs so it outlives
+// the daemon, and the operations the daemon needs on it.
 //
 // Restart without a traffic gap: open() adopts the maps the previous daemon
 // pinned (libbpf reuses a pin of the same name and layout), so the reconciler
 // finds their contents and writes only the difference, and the attach calls
-// then replace the previous programs in place. A pinned map whose size no
+// then replace the previous programs in place (tc filters at a fixed handle,
+// the socket hooks' pinned bpf links by bpf_link_update). A pinned map whose size no
 // longer matches the configuration is replaced by a fresh one before load;
 // the previous programs keep the old map until they are replaced, so the
 // reconciler must refill the new one before attaching.
@@ -13,10 +14,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/ip.h"
 #include "common/result.h"
 #include "datapath/backends.h"
 #include "datapath/conntrack.h"
@@ -28,9 +31,20 @@
 
 namespace nodeplane::datapath {
 
-enum class Program { FromPod, ToPod, FromNetdev, ToNetdev };
+enum class Program {
+    FromPod,
+    ToPod,
+    FromNetdev,
+    ToNetdev,
+    // cgroup socket hooks: the node's own connections to internal frontends.
+    SockConnect4,
+    SockSendmsg4,
+    SockRecvmsg4,
+    SockGetpeername4,
+};
 
-// The program's name in the kernel and under <bpffs>/progs: "np_from_pod".
+// The program's name in the kernel and under <bpffs>/progs (and, for the
+// socket hooks, of its link under <bpffs>/links): "np_from_pod".
 std::string_view programName(Program program);
 
 struct Options {
@@ -45,6 +59,9 @@ struct Options {
     std::uint32_t maxConntrack = 1048576;  // conntrack entries, two per flow; LRU, preallocated
     std::uint32_t maxAffinity = 65536;     // ClientIP affinity entries; LRU, preallocated
     std::uint32_t maxSourceRanges = 16384;  // loadBalancerSourceRanges prefixes, all frontends
+    // (socket, backend) pairs of the node's own translated sockets; LRU,
+    // preallocated (about 100 bytes each).
+    std::uint32_t maxSocketReverse = 65536;
 };
 
 // One tc hook of an interface, as seen at our handle and priority.
@@ -60,11 +77,21 @@ struct AttachInfo {
     HookAttachment egress;
 };
 
+// One socket hook's pinned link, <bpffs>/links/<program name>.
+struct SocketHookInfo {
+    Program program = Program::SockConnect4;
+    bool attached = false;  // a link is pinned there
+    std::uint32_t linkId = 0;
+    std::uint32_t progId = 0;
+    std::uint64_t cgroupId = 0;  // 0: its cgroup was removed, the hook is gone
+    bool current = false;        // runs the program this Datapath loaded
+};
+
 class Datapath {
 public:
-    // Checks that options.bpffs is on a bpf filesystem, creates <bpffs>/maps
-    // and <bpffs>/progs, loads the object reusing pinned maps, and pins the
-    // programs as <bpffs>/progs/<name>.
+    // Checks that options.bpffs is on a bpf filesystem, creates <bpffs>/maps,
+    // <bpffs>/progs and <bpffs>/links, loads the object reusing pinned maps,
+    // and pins the programs as <bpffs>/progs/<name>.
     static Result<Datapath> open(const Options& options);
 
     Datapath(Datapath&&) noexcept;
@@ -83,6 +110,25 @@ public:
     Status detach(int ifindex);
     // Which programs sit at our handle and priority on the interface.
     Result<AttachInfo> queryAttachment(int ifindex) const;
+
+    // The node's own sockets. Only sockets of the network namespace with this
+    // cookie (the daemon's: currentNetnsCookie()) are translated; 0, the
+    // value before anyone writes it, translates none.
+    Status setNodeNetnsCookie(std::uint64_t cookie);
+    // The node address that masqueraded flows (external traffic to a backend
+    // on another node) and hairpins take as their source; none (the value
+    // before anyone writes it) makes such flows drop (snat_no_port).
+    Status setMasqueradeAddress(const std::optional<IpAddress>& ipv4);
+    Result<std::optional<IpAddress>> masqueradeAddress() const;
+    // Attaches the four socket hooks to the cgroup v2 directory `cgroupPath`
+    // and all below it, through links pinned under <bpffs>/links: links a
+    // predecessor pinned on the same cgroup get the new programs swapped in,
+    // links on another cgroup are replaced (that cgroup loses the hooks).
+    Status attachSocketHooks(const std::string& cgroupPath);
+    // Removes the pinned links, and with them the hooks; none is fine.
+    Status detachSocketHooks();
+    // The four hooks' pinned links, in Program order.
+    Result<std::vector<SocketHookInfo>> socketHooks() const;
 
     LocalEndpointTable& localEndpoints();
     // Services: frontends and their backend sets, backends, reverse NAT,

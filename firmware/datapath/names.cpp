@@ -19,6 +19,9 @@ std::string_view statName(np_stat stat) {
     case NP_STAT_CT_CREATED: return "ct_created";
     case NP_STAT_CT_RESELECTED: return "ct_reselected";
     case NP_STAT_SERVICE_REJECTED: return "service_rejected";
+    case NP_STAT_FORWARDED_ROUTED: return "forwarded_routed";
+    case NP_STAT_SERVICE_RESET: return "service_reset";
+    case NP_STAT_SNAT_CREATED: return "snat_created";
     case NP_STAT__COUNT: break;
     }
     return {};
@@ -35,6 +38,8 @@ std::string_view dropReasonName(np_drop_reason reason) {
     case NP_DROP_CT_MAP_FULL: return "ct_map_full";
     case NP_DROP_UNSUPPORTED_L4: return "unsupported_l4";
     case NP_DROP_BACKEND_GONE: return "backend_gone";
+    case NP_DROP_SNAT_NO_PORT: return "snat_no_port";
+    case NP_DROP_NO_ROUTE: return "no_route";
     case NP_DROP__COUNT: break;
     }
     return {};

@@ -33,9 +33,10 @@ std::string serviceName(std::uint32_t serviceId) { return "service " + std::to_s
 
 }  // namespace
 
-Status BpfServiceTable::learn() {
+Status BpfServiceTable::learn() const {
     if (learned_) return {};
     std::map<std::uint32_t, SlotState> found;
+    std::map<FrontendKey, std::uint32_t> serviceOf;
     auto walked = walkMap<np_service_key, np_service_value>(
         servicesFd_, NP_MAP_SERVICES, walkLimit(servicesFd_),
         [&](const np_service_key& rawKey, const np_service_value& value) -> Status {
@@ -49,12 +50,27 @@ Status BpfServiceTable::learn() {
                 state.count = value.backend_count;
             }
             state.frontends.insert(*key);
+            serviceOf[*key] = value.service_id;
             return {};
         });
     if (!walked) return walked;
     slots_ = std::move(found);
+    serviceOf_ = std::move(serviceOf);
     learned_ = true;
     return {};
+}
+
+void BpfServiceTable::index(const FrontendKey& key, std::optional<std::uint32_t> serviceId) {
+    auto previous = serviceOf_.find(key);
+    if (previous != serviceOf_.end()) {
+        if (serviceId && previous->second == *serviceId) return;
+        auto old = slots_.find(previous->second);
+        if (old != slots_.end()) old->second.frontends.erase(key);
+        serviceOf_.erase(previous);
+    }
+    if (!serviceId) return;
+    slots_[*serviceId].frontends.insert(key);
+    serviceOf_.emplace(key, *serviceId);
 }
 
 Result<std::map<FrontendKey, FrontendEntry>> BpfServiceTable::list() const {
@@ -80,9 +96,7 @@ Status BpfServiceTable::upsert(const FrontendKey& key, const FrontendValue& valu
         // E2BIG: full; [datapath] max-services is too small.
         return Error::fromErrno(errno, "Failed to write frontend " + describe(key) + " to " NP_MAP_SERVICES);
     // A frontend moved to another service id leaves its old one.
-    for (auto& [id, other] : slots_)
-        if (id != value.serviceId) other.frontends.erase(key);
-    state.frontends.insert(key);
+    index(key, value.serviceId);
     return {};
 }
 
@@ -91,7 +105,7 @@ Status BpfServiceTable::erase(const FrontendKey& key) {
     const np_service_key rawKey = encodeFrontendKey(key);
     if (::bpf_map_delete_elem(servicesFd_, &rawKey) != 0 && errno != ENOENT)
         return Error::fromErrno(errno, "Failed to delete frontend " + describe(key) + " from " NP_MAP_SERVICES);
-    for (auto& [id, state] : slots_) state.frontends.erase(key);
+    index(key, std::nullopt);
     return {};
 }
 
@@ -191,14 +205,12 @@ Result<std::vector<BackendId>> BpfServiceTable::backendSet(std::uint32_t service
         half = found->second.activeHalf;
         count = found->second.count;
     } else if (!learned_) {
-        // Not learned yet (const): read a frontend of the service instead.
-        auto frontends = list();
-        if (!frontends) return frontends.error();
-        for (const auto& [key, entry] : *frontends) {
-            if (entry.value.serviceId != serviceId) continue;
-            half = entry.activeHalf;
-            count = entry.backendCount;
-            break;
+        // Not learned yet: learn once (a walk of the frontends), not once
+        // per service asked about.
+        if (auto ok = learn(); !ok) return ok.error();
+        if (auto again = slots_.find(serviceId); again != slots_.end()) {
+            half = again->second.activeHalf;
+            count = again->second.count;
         }
     }
     for (std::uint32_t i = 0; i < count; ++i) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "compiler/services.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "datapath/libbpf_log.h"
@@ -58,6 +59,15 @@ int main(int argc, char** argv) {
         auto snapshot = nodeplane::state::loadSnapshot(snapshotToCheck);
         if (!snapshot.ok()) {
             std::fprintf(stderr, "%s\n", nodeplane::formatInputErrors(snapshot.errors).c_str());
+            return 1;
+        }
+        // What the compiler refuses at apply time (SCTP service ports, the
+        // default capacity) is refused here too.
+        auto services = nodeplane::compiler::compileServices(snapshot.model, {});
+        if (!services.ok()) {
+            for (auto& e : services.errors)
+                if (e.file.empty()) e.file = snapshotToCheck;
+            std::fprintf(stderr, "%s\n", nodeplane::formatInputErrors(services.errors).c_str());
             return 1;
         }
         std::printf("%s: valid snapshot for node %s\n", snapshotToCheck.c_str(), snapshot.model.node.c_str());

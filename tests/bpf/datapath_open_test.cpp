@@ -116,7 +116,7 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     }
     auto maps = dp.maps();
     CHECK_TRUE(maps.ok());
-    LONGS_EQUAL(11, maps->size());
+    LONGS_EQUAL(14, maps->size());
     const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
     STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
     STRCMP_EQUAL("hash", endpoints.type.c_str());
@@ -135,7 +135,16 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
         {NP_MAP_BACKEND_SLOTS, {"hash", options.maxBackendSlots}},
         {NP_MAP_CONNTRACK, {"lru_hash", options.maxConntrack}},
         {NP_MAP_AFFINITY, {"lru_hash", options.maxAffinity}},
-        {NP_MAP_SOURCE_RANGES, {"lpm_trie", options.maxSourceRanges}}};
+        {NP_MAP_SOURCE_RANGES, {"lpm_trie", options.maxSourceRanges}},
+        {NP_MAP_SOCK_REV, {"lru_hash", options.maxSocketReverse}}};
+    const auto& nat = mapNamed(*maps, NP_MAP_NAT_CONFIG);
+    STRCMP_EQUAL("array", nat.type.c_str());
+    LONGS_EQUAL(1, nat.maxEntries);
+    auto masquerade = dp.masqueradeAddress();
+    CHECK_TRUE(masquerade.ok() && !masquerade->has_value());  // none until the daemon knows the node
+    CHECK_TRUE(dp.setMasqueradeAddress(ipOf("192.168.50.2")).ok());
+    STRCMP_EQUAL("192.168.50.2", dp.masqueradeAddress()->value().toString().c_str());
+    CHECK_FALSE(dp.setMasqueradeAddress(ipOf("fd00::2")).ok());  // IPv4 only for now
     for (const auto& [name, expected] : serviceMaps) {
         const auto& map = mapNamed(*maps, name);
         STRCMP_EQUAL_TEXT(expected.first, map.type.c_str(), name);

@@ -236,14 +236,53 @@ TEST(ClusterIp, AnExpiredAffinityNoLongerHolds) {
     LONGS_EQUAL(2, seen.size());
 }
 
-TEST(ClusterIp, ATcpFlowWhoseBackendIsGoneIsDroppedAndCounted) {
+// The RST a host without the connection would send (RFC 9293 3.10.7.1),
+// from the frontend, back out of the client's host end.
+void checkResetFromFrontend(const TestRunResult& run, std::uint32_t seq, std::uint32_t ack, std::uint8_t flags) {
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, run);
+    PacketView out(run.output);
+    LONGS_EQUAL(14 + 20 + 20, out.size());
+    CHECK_TRUE(out.ethDst() == parseMac(kMacPodA));
+    CHECK_TRUE(out.ethSrc() == parseMac(kMacHostA));
+    LONGS_EQUAL(6, out.protocol());
+    STRCMP_EQUAL(kVip, out.ipv4Src().c_str());
+    STRCMP_EQUAL(kPodA, out.ipv4Dst().c_str());
+    LONGS_EQUAL(kVipPort, out.srcPort());
+    LONGS_EQUAL(kClientPort, out.dstPort());
+    CHECK_TRUE(out.ipv4ChecksumValid());
+    CHECK_TRUE(out.l4ChecksumValid());
+    auto be32 = [&](std::size_t at) {
+        const auto& b = out.bytes();
+        return std::uint32_t(b[at]) << 24 | std::uint32_t(b[at + 1]) << 16 | std::uint32_t(b[at + 2]) << 8 | b[at + 3];
+    };
+    LONGS_EQUAL(seq, be32(34 + 4));
+    LONGS_EQUAL(ack, be32(34 + 8));
+    LONGS_EQUAL(flags, out.bytes()[34 + 13]);
+}
+
+Bytes clientSegment(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack) {
+    return PacketBuilder()
+        .eth(kMacPodA, kMacHostA)
+        .ipv4(kPodA, kVip)
+        .tcp(kClientPort, kVipPort, flags)
+        .tcpNumbers(seq, ack)
+        .payload("GET /")
+        .build();
+}
+
+TEST(ClusterIp, ATcpFlowWhoseBackendIsGoneIsReset) {
     n.publishClusterIp({{1, backendAt(kPodB)}});
     n.fromPod(n.hostA, clientTcp());
     CHECK_TRUE(n.dp().backends().erase(1).ok());
     CHECK_TRUE(n.dp().backends().upsert(2, backendAt(kPodC)).ok());
     CHECK_TRUE(n.dp().services().replaceBackendSet(1, {2}).ok());
 
-    CHECK_TC_ACTION(TC_ACT_SHOT, n.fromPod(n.hostA, clientTcp(kClientPort, tcp_flags::kAck)));
+    // An ACK segment: the RST takes its sequence number from SEG.ACK.
+    auto run = n.fromPod(n.hostA, clientSegment(tcp_flags::kAck, 0x01020304, 0xa0b0c0d0));
+    checkResetFromFrontend(run, 0xa0b0c0d0, 0, tcp_flags::kRst);
+    LONGS_EQUAL(1, n.stat("service_reset"));
+    // A RST is never answered with a RST.
+    CHECK_TC_ACTION(TC_ACT_SHOT, n.fromPod(n.hostA, clientSegment(tcp_flags::kRst, 5, 0)));
     LONGS_EQUAL(1, n.drop("backend_gone"));
     // A new connection goes to the remaining backend.
     STRCMP_EQUAL(kPodC, translatedTo(n, kClientPort + 1).c_str());
@@ -318,36 +357,50 @@ TEST(ClusterIp, DropsWithoutBackendsWhenTheActionIsDrop) {
     LONGS_EQUAL(0, ct->size());
 }
 
-// kube-proxy's REJECT: an ICMP port unreachable from the frontend, for TCP
-// and UDP alike, sent back out of the client's host end.
-TEST(ClusterIp, RejectsWithoutBackendsWithPortUnreachable) {
+// A frontend without endpoints refuses as a host without the port does:
+// UDP with an ICMP port unreachable from the frontend (kube-proxy's REJECT),
+// sent back out of the client's host end; TCP with a RST (below).
+TEST(ClusterIp, RejectsUdpWithoutBackendsWithPortUnreachable) {
     FrontendFlags reject;
     reject.rejectWithoutBackend = true;
     n.publishClusterIp({}, reject);
     CHECK_TRUE(n.dp().services().upsert(frontendOf(kVip, kVipPort, L4Protocol::Udp), {1, 1, reject, 0}).ok());
-    for (const auto& frame : {clientTcp(), clientUdp()}) {
-        auto run = n.fromPod(n.hostA, frame);
-        CHECK_TC_ACTION(TC_ACT_REDIRECT, run);
-        PacketView out(run.output);
-        LONGS_EQUAL(14 + 20 + 8 + 28, out.size());
-        CHECK_TRUE(out.ethDst() == parseMac(kMacPodA));  // back to the pod
-        CHECK_TRUE(out.ethSrc() == parseMac(kMacHostA));
-        LONGS_EQUAL(0x0800, out.ethType());
-        LONGS_EQUAL(1, out.protocol());  // ICMP
-        STRCMP_EQUAL(kVip, out.ipv4Src().c_str());
-        STRCMP_EQUAL(kPodA, out.ipv4Dst().c_str());
-        LONGS_EQUAL(64, out.ttl());
-        LONGS_EQUAL(14 + 20 + 8 + 28 - 14, out.totalLength());
-        CHECK_TRUE(out.ipv4ChecksumValid());
-        CHECK_TRUE(out.l4ChecksumValid());
-        LONGS_EQUAL(3, out.bytes()[34]);  // destination unreachable
-        LONGS_EQUAL(3, out.bytes()[35]);  // port unreachable
-        // The quote: the client's IPv4 header and first 8 L4 bytes, untouched.
-        for (std::size_t i = 0; i < 28; ++i)
-            LONGS_EQUAL_TEXT(frame[14 + i], out.bytes()[42 + i], ("quoted byte " + std::to_string(i)).c_str());
-    }
-    LONGS_EQUAL(2, n.stat("service_rejected"));
+    auto frame = clientUdp();
+    auto run = n.fromPod(n.hostA, frame);
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, run);
+    PacketView out(run.output);
+    LONGS_EQUAL(14 + 20 + 8 + 28, out.size());
+    CHECK_TRUE(out.ethDst() == parseMac(kMacPodA));  // back to the pod
+    CHECK_TRUE(out.ethSrc() == parseMac(kMacHostA));
+    LONGS_EQUAL(0x0800, out.ethType());
+    LONGS_EQUAL(1, out.protocol());  // ICMP
+    STRCMP_EQUAL(kVip, out.ipv4Src().c_str());
+    STRCMP_EQUAL(kPodA, out.ipv4Dst().c_str());
+    LONGS_EQUAL(64, out.ttl());
+    LONGS_EQUAL(14 + 20 + 8 + 28 - 14, out.totalLength());
+    CHECK_TRUE(out.ipv4ChecksumValid());
+    CHECK_TRUE(out.l4ChecksumValid());
+    LONGS_EQUAL(3, out.bytes()[34]);  // destination unreachable
+    LONGS_EQUAL(3, out.bytes()[35]);  // port unreachable
+    // The quote: the client's IPv4 header and first 8 L4 bytes, untouched.
+    for (std::size_t i = 0; i < 28; ++i)
+        LONGS_EQUAL_TEXT(frame[14 + i], out.bytes()[42 + i], ("quoted byte " + std::to_string(i)).c_str());
+    LONGS_EQUAL(1, n.stat("service_rejected"));
     LONGS_EQUAL(0, n.drop("no_backend"));
+}
+
+TEST(ClusterIp, RejectsTcpWithoutBackendsWithReset) {
+    FrontendFlags reject;
+    reject.rejectWithoutBackend = true;
+    n.publishClusterIp({}, reject);
+    // A SYN with 5 bytes of data: SEG.LEN counts them and the SYN.
+    auto run = n.fromPod(n.hostA, clientSegment(tcp_flags::kSyn, 0xfffffffe, 0));
+    checkResetFromFrontend(run, 0, 0xfffffffe + 5 + 1, tcp_flags::kRst | tcp_flags::kAck);
+    // A segment of a connection opened before the endpoints went.
+    run = n.fromPod(n.hostA, clientSegment(tcp_flags::kAck | tcp_flags::kPsh, 100, 7777));
+    checkResetFromFrontend(run, 7777, 0, tcp_flags::kRst);
+    LONGS_EQUAL(2, n.stat("service_reset"));
+    LONGS_EQUAL(0, n.stat("service_rejected"));
     // With backends again, the same frontend translates.
     CHECK_TRUE(n.dp().backends().upsert(1, backendAt(kPodB)).ok());
     CHECK_TRUE(n.dp().services().replaceBackendSet(1, {1}).ok());

@@ -127,8 +127,8 @@ TEST(ServiceTraffic, APodTalksTcpToAClusterIpBackedByAnotherPod) {
     LONGS_EQUAL(2, ct->size());
 }
 
-// kube-proxy's REJECT for a service without endpoints, felt by a real
-// client: its connect() fails at once with "connection refused" instead of
+// A service without endpoints refuses, felt by a real client: its connect()
+// fails at once with "connection refused" (the datapath's RST) instead of
 // hanging until the SYN retries run out.
 TEST(ServiceTraffic, AConnectionToAServiceWithoutEndpointsIsRefused) {
     datapath::FrontendFlags reject;
@@ -150,5 +150,5 @@ TEST(ServiceTraffic, AConnectionToAServiceWithoutEndpointsIsRefused) {
     socklen_t len = sizeof soError;
     ::getsockopt(client.get(), SOL_SOCKET, SO_ERROR, &soError, &len);
     STRCMP_EQUAL(std::strerror(ECONNREFUSED), std::strerror(soError));
-    CHECK(statCounter(dp.stats(), "service_rejected").packets >= 1);
+    CHECK(statCounter(dp.stats(), "service_reset").packets >= 1);
 }

@@ -106,6 +106,12 @@ PacketBuilder& PacketBuilder::tcp(std::uint16_t srcPort, std::uint16_t dstPort, 
     return *this;
 }
 
+PacketBuilder& PacketBuilder::tcpNumbers(std::uint32_t seq, std::uint32_t ack) {
+    tcpSeq_ = seq;
+    tcpAck_ = ack;
+    return *this;
+}
+
 PacketBuilder& PacketBuilder::udp(std::uint16_t srcPort, std::uint16_t dstPort) {
     l4_ = L4::Udp;
     srcPort_ = srcPort;
@@ -117,6 +123,14 @@ PacketBuilder& PacketBuilder::icmpEcho(std::uint16_t id, std::uint16_t sequence)
     l4_ = L4::IcmpEcho;
     icmpId_ = id;
     icmpSequence_ = sequence;
+    return *this;
+}
+
+PacketBuilder& PacketBuilder::icmpError(std::uint8_t type, std::uint8_t code) {
+    l4_ = L4::IcmpEcho;  // the same 8-byte header layout
+    icmpType_ = type;
+    icmpCode_ = code;
+    icmpId_ = icmpSequence_ = 0;
     return *this;
 }
 
@@ -166,8 +180,8 @@ Bytes PacketBuilder::buildL4(const Bytes& pseudoHeader) const {
     case L4::Tcp:
         put16(l4, srcPort_);
         put16(l4, dstPort_);
-        put32(l4, 1);  // sequence number
-        put32(l4, (tcpFlags_ & tcp_flags::kAck) ? 1 : 0);
+        put32(l4, tcpSeq_.value_or(1));
+        put32(l4, tcpAck_.value_or((tcpFlags_ & tcp_flags::kAck) ? 1 : 0));
         l4.push_back(5 << 4);  // data offset: 20 bytes, no options
         l4.push_back(tcpFlags_);
         put16(l4, 65535);  // window
@@ -183,10 +197,10 @@ Bytes PacketBuilder::buildL4(const Bytes& pseudoHeader) const {
         checksumAt = 6;
         break;
     case L4::IcmpEcho:
-        l4.push_back(8);  // echo request
-        l4.push_back(0);
+        l4.push_back(icmpType_);  // 8: echo request, unless icmpError() set another
+        l4.push_back(icmpCode_);
         put16(l4, 0);
-        put16(l4, icmpId_);
+        put16(l4, icmpId_);  // 0 for an error: its "unused" word
         put16(l4, icmpSequence_);
         checksumAt = 2;
         pseudo = false;  // ICMPv4 covers only itself

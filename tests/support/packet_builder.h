@@ -40,8 +40,14 @@ public:
     PacketBuilder& arpRequest(const Mac& senderMac, std::string_view senderIp, std::string_view targetIp);
 
     PacketBuilder& tcp(std::uint16_t srcPort, std::uint16_t dstPort, std::uint8_t flags = tcp_flags::kSyn);
+    // Sequence and acknowledgment numbers of the TCP segment (default 1, and
+    // 1 when ACK is set, else 0).
+    PacketBuilder& tcpNumbers(std::uint32_t seq, std::uint32_t ack);
     PacketBuilder& udp(std::uint16_t srcPort, std::uint16_t dstPort);
     PacketBuilder& icmpEcho(std::uint16_t id, std::uint16_t sequence);
+    // An ICMPv4 error (destination unreachable = 3, time exceeded = 11, ...);
+    // the quote of the offending packet goes in as the payload.
+    PacketBuilder& icmpError(std::uint8_t type, std::uint8_t code);
 
     PacketBuilder& payload(std::string_view text);
     PacketBuilder& payload(const Bytes& bytes);
@@ -75,7 +81,10 @@ private:
     Mac arpSenderMac_{};
     std::uint16_t srcPort_ = 0, dstPort_ = 0;
     std::uint8_t tcpFlags_ = 0;
+    std::optional<std::uint32_t> tcpSeq_;
+    std::optional<std::uint32_t> tcpAck_;
     std::uint16_t icmpId_ = 0, icmpSequence_ = 0;
+    std::uint8_t icmpType_ = 8, icmpCode_ = 0;
     Bytes payload_;
     Bytes ipv4Options_;
     std::optional<std::uint8_t> ihl_, version_;

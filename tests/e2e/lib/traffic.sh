@@ -24,7 +24,9 @@ np_tcp_server() {
 
 np_udp_server() {
   local ns=$1 port=$2
-  np_bg ip netns exec "$(np_ns "$ns")" socat -T 2 UDP-LISTEN:"$port",reuseaddr,fork SYSTEM:"echo $ns" 2>/dev/null
+  # Read the request before answering: a child that exits first makes
+  # socat's write of the request fail, and the answer is lost with it.
+  np_bg ip netns exec "$(np_ns "$ns")" socat -T 2 UDP-LISTEN:"$port",reuseaddr,fork SYSTEM:"read -r _; echo $ns" 2>/dev/null
 }
 
 # np_wait_listen <ns> <port>

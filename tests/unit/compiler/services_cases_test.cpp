@@ -4,7 +4,6 @@
 #include <CppUTest/TestHarness.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 #include "compiler/service_flow.h"
 #include "compiler/services.h"
 #include "k8sjson/k8sjson.h"
+#include "support/service_cases.h"
 
 using namespace nodeplane;
 using namespace nodeplane::compiler;
@@ -19,30 +19,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kCasesFile = std::string(NODEPLANE_SHARED_CASES) + "/services-public.json";
-
-json loadCases() {
-    std::ifstream in(kCasesFile);
-    if (!in) FAIL(("cannot open " + kCasesFile).c_str());
-    return json::parse(in);
-}
-
-std::vector<json> casesOfKind(const json& doc, const std::string& kind) {
-    std::vector<json> out;
-    for (const auto& c : doc.at("cases"))
-        if (c.at("kind") == kind) out.push_back(c);
-    return out;
-}
-
-// Collects failures so one run reports every broken case, not only the first.
-struct Failures {
-    std::string text;
-    int checks = 0;
-    void check(bool ok, const std::string& where, const std::string& what) {
-        ++checks;
-        if (!ok) text += where + ": " + what + "\n";
-    }
-};
+json loadCases() { return test::loadServiceCases(); }
+using test::casesOfKind;
+using Failures = test::CaseFailures;
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out = "[";
@@ -64,57 +43,13 @@ std::vector<std::string> endpointStrings(const std::vector<ServiceBackend>& back
     return out;
 }
 
-state::Protocol protocolOf(const std::string& s) {
-    if (s == "UDP") return state::Protocol::UDP;
-    if (s == "SCTP") return state::Protocol::SCTP;
-    return state::Protocol::TCP;
-}
-
-// A model of the case's proxy node plus the given Kubernetes objects.
 state::Model modelFor(const json& environment, const json& objects, Failures& f, const std::string& id) {
-    state::Model m;
-    const auto& node = environment.at("proxy_node");
-    m.node = node.at("name");
-    state::Node self{.name = m.node};
-    for (const auto& a : node.at("addresses")) self.addresses.push_back(*IpAddress::parse(a.get<std::string>()));
-    m.nodes.push_back(self);
-    json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
-    auto parsed = k8sjson::parseJson(list, id);
-    f.check(parsed.ok(), id, "k8sjson refused the case's objects: " + formatInputErrors(parsed.errors));
-    k8sjson::appendTo(m, std::move(parsed.objects));
-    return m;
+    return test::caseModel(environment, objects, f, id);
 }
-
-FlowContext contextFor(const json& environment) {
-    FlowContext ctx;
-    std::vector<IpPrefix> nodePortPrefixes;
-    for (const auto& p : environment.at("nodePortAddresses"))
-        nodePortPrefixes.push_back(*IpPrefix::parse(p.get<std::string>()));
-    for (const auto& a : environment.at("proxy_node").at("addresses")) {
-        auto ip = *IpAddress::parse(a.get<std::string>());
-        if (std::any_of(nodePortPrefixes.begin(), nodePortPrefixes.end(), [&](const IpPrefix& p) { return p.contains(ip); }))
-            ctx.nodePortAddresses.push_back(ip);
-    }
-    for (const auto& [family, cidr] : environment.at("service_cidr").items())
-        ctx.serviceCIDRs.push_back(*IpPrefix::parse(cidr.get<std::string>()));
-    return ctx;
-}
-
-const char* resultName(FlowResult r) {
-    switch (r) {
-        case FlowResult::DNAT: return "DNAT";
-        case FlowResult::Reject: return "REJECT";
-        case FlowResult::Drop: return "DROP";
-        case FlowResult::NotServiceTraffic: return "NOT_SERVICE_TRAFFIC";
-    }
-    return "?";
-}
-
-SourceKind sourceKindOf(const std::string& kind) {
-    if (kind == "pod") return SourceKind::Pod;
-    if (kind == "external") return SourceKind::External;
-    return SourceKind::Host;  // "host", and "host-snatted-to-lb-ip" (node traffic looping back via a LB VIP)
-}
+FlowContext contextFor(const json& environment) { return test::caseFlowContext(environment); }
+const char* resultName(FlowResult r) { return test::flowResultName(r); }
+using test::protocolOf;
+using test::sourceKindOf;
 
 void checkFlows(const json& flows, const DesiredServices& desired, const FlowContext& ctx, Failures& f,
                 const std::string& id) {
@@ -152,8 +87,9 @@ TEST(ServicesPublicCases, PacketFlows) {
     auto cases = casesOfKind(doc, "packet_flow");
     CHECK_TEXT(!cases.empty(), "no packet_flow case in services-public.json");
     Failures f;
-    for (const auto& c : cases) {
+    for (auto c : cases) {
         std::string id = c.at("id");
+        test::withoutSctp(c);
         json objects = c.at("services");
         for (const auto& s : c.at("endpointSlices")) objects.push_back(s);
         auto ctx = contextFor(c.at("environment"));

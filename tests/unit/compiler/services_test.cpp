@@ -262,3 +262,18 @@ TEST(CompileServices, CapacityErrorsNameTheService) {
                  r.errors[0].toString().c_str());
     CHECK(compileServices(m, ServiceLimits{.maxBackendEntries = 3, .maxServices = 1}).ok());
 }
+
+// The choice for SCTP: refused with the object named, never accepted
+// and silently dropped by a datapath that cannot translate it.
+TEST(CompileServices, AnSctpServicePortIsRefusedWithTheServiceNamed) {
+    auto m = baseModel();
+    m.services[0].where.file = "state.toml";
+    m.services[0].where.line = 12;
+    m.services[0].ports.push_back(state::ServicePort{.name = "sig", .protocol = state::Protocol::SCTP, .port = 3868});
+    auto r = compileServices(m, ServiceLimits{});
+    CHECK_FALSE(r.ok());
+    LONGS_EQUAL(1, r.errors.size());
+    STRCMP_EQUAL("state.toml:12: Service shop/web: port sig is SCTP, which nodeplane's datapath cannot translate (its "
+                 "CRC32c checksum cannot be updated in place); remove the port or serve it without a Service VIP",
+                 r.errors[0].toString().c_str());
+}

@@ -97,6 +97,12 @@ struct FakeRanges : SourceRangeTable {
 struct FakeConntrack : ConntrackTable {
     std::vector<BackendId> erasedBackends;
     Result<std::vector<ConntrackEntry>> list() const override { return std::vector<ConntrackEntry>{}; }
+    Status forEach(const Visitor&) const override { return {}; }
+    Result<std::optional<ConntrackEntry>> lookup(const ConntrackKey&) const override {
+        return std::optional<ConntrackEntry>{};
+    }
+    Result<bool> erase(const ConntrackKey&) override { return false; }
+    Result<std::uint32_t> capacity() const override { return 0u; }
     Result<std::size_t> flush() override { return std::size_t{0}; }
     Result<std::size_t> eraseByBackend(BackendId id) override {
         erasedBackends.push_back(id);
@@ -220,7 +226,54 @@ TEST(ServiceReconciler, NodePortsAnswerOnEveryNodeAddressOfTheirFamily) {
     d.frontends[0].address = ip("0.0.0.0");
     d.frontends[0].port = 30080;
     auto maps = planServiceMaps(d, {ip("192.168.50.2"), ip("10.0.0.2"), ip("fd00::2")}, ids);
-    LONGS_EQUAL(2, maps.frontends.size());
-    CHECK(maps.frontends.contains(FrontendKey{ip("192.168.50.2"), 30080, L4Protocol::Tcp, ServiceScope::Internal}));
-    CHECK(maps.frontends.contains(FrontendKey{ip("10.0.0.2"), 30080, L4Protocol::Tcp, ServiceScope::Internal}));
+    LONGS_EQUAL(4, maps.frontends.size());  // internal and external on each IPv4 address
+    for (const char* address : {"192.168.50.2", "10.0.0.2"})
+        for (auto scope : {ServiceScope::Internal, ServiceScope::External})
+            CHECK(maps.frontends.contains(FrontendKey{ip(address), 30080, L4Protocol::Tcp, scope}));
+}
+
+// A ClusterIP answers pods only; its external twin would make it reachable
+// from outside the cluster.
+TEST(ServiceReconciler, AClusterIpHasNoExternalFrontend) {
+    auto maps = planServiceMaps(clusterIpService({"10.200.1.11"}), {ip("192.168.50.2")}, ids);
+    LONGS_EQUAL(1, maps.frontends.size());
+    CHECK(maps.frontends.begin()->first.scope == ServiceScope::Internal);
+}
+
+// externalTrafficPolicy Local: outside clients get the local endpoints only,
+// unmasqueraded; pods keep the whole Cluster set. Cluster: outside clients
+// share the pods' set and are masqueraded (towards remote endpoints).
+TEST(ServiceReconciler, ExternalFrontendsTakeTheExternalRule) {
+    auto d = clusterIpService({"10.200.1.11", "10.200.2.20"});
+    d.ports[0].endpoints.local.push_back(d.ports[0].endpoints.cluster[0]);
+    d.ports[0].endpoints.local[0].local = true;
+    auto& f = d.frontends[0];
+    f.kind = compiler::FrontendKind::LoadBalancer;
+    f.address = ip("198.51.100.10");
+    f.fromExternal = {compiler::FlowVerdict::Forward, compiler::BackendSet::Local, false};
+
+    auto maps = planServiceMaps(d, {}, ids);
+    const auto& internal = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::Internal});
+    const auto& external = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::External});
+    LONGS_EQUAL(2, maps.backendSets.at(internal.serviceId).size());
+    LONGS_EQUAL(1, maps.backendSets.at(external.serviceId).size());
+    CHECK(maps.backends.at(maps.backendSets.at(external.serviceId)[0]).local);
+    CHECK_FALSE(external.flags.masquerade);
+    LONGS_EQUAL(internal.revNatId, external.revNatId);  // one frontend address, one reverse NAT
+
+    f.fromExternal = {compiler::FlowVerdict::Forward, compiler::BackendSet::Cluster, true};
+    maps = planServiceMaps(d, {}, ids);
+    const auto& internal2 = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::Internal});
+    const auto& external2 = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::External});
+    LONGS_EQUAL(internal2.serviceId, external2.serviceId);
+    CHECK(external2.flags.masquerade);
+    CHECK_FALSE(internal2.flags.masquerade);
+
+    // No local endpoint under Local: the external frontend drops (empty
+    // set, no reject), while pods still reach the remote one.
+    f.fromExternal = {compiler::FlowVerdict::Drop, compiler::BackendSet::Local, false};
+    maps = planServiceMaps(d, {}, ids);
+    const auto& dropping = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::External});
+    CHECK(maps.backendSets.at(dropping.serviceId).empty());
+    CHECK_FALSE(dropping.flags.rejectWithoutBackend);
 }

@@ -37,11 +37,21 @@ enum np_drop_reason {
 	 * (SCTP), or a fragment without ports for a frontend's address. */
 	NP_DROP_UNSUPPORTED_L4 = 8,
 	/* An established TCP flow's backend is gone from np_backends_v1.
-	 * Dropped rather than moved to another backend, which would answer
-	 * with RST anyway; generating that RST here is the next step. */
+	 * TCP segments get a RST instead (NP_STAT_SERVICE_RESET); this counts
+	 * those for which the RST could not be built (IP options). */
 	NP_DROP_BACKEND_GONE = 9,
 
-	/* Planned, numbered when they land: POLICY_DENIED, SNAT_NO_PORT. */
+	/* A flow that must be source-NATed found no free port in
+	 * NP_SNAT_PORT_MIN..MAX towards its backend within NP_SNAT_ATTEMPTS
+	 * tries, or the daemon has not written a masquerade address yet. */
+	NP_DROP_SNAT_NO_PORT = 10,
+	/* A translated packet that must be routed (to a backend on another
+	 * node, or a reply to a client outside) found no usable route: FIB
+	 * lookup said blackhole, unreachable, prohibit, forwarding disabled,
+	 * or the packet exceeds the route's MTU. */
+	NP_DROP_NO_ROUTE = 11,
+
+	/* Planned, numbered when they land: POLICY_DENIED. */
 
 	/* One past the highest number in use; not a reason. */
 	NP_DROP__COUNT,

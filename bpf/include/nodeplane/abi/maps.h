@@ -11,7 +11,6 @@
  *   np_affinity_v1      (client, rev-NAT id) -> backend, last used    datapath, LRU
  *   np_source_ranges_v1 (rev-NAT id, prefix) -> allow                 daemon, LPM
  *   np_conntrack_v2     5-tuple + direction -> state, rev-NAT, ...    datapath, LRU
- *   np_snat_v1          tuple -> translated tuple                     datapath, LRU
  *   np_ipcache_v1       prefix -> identity, node address, flags       daemon, LPM
  *   np_policy_v1        (endpoint, dir, identity, proto, port) -> .. daemon, LPM
  *   np_events_v1        ring buffer of drop/trace records             datapath
@@ -30,6 +29,9 @@
 #define NP_MAP_AFFINITY "np_affinity_v1"
 #define NP_MAP_SOURCE_RANGES "np_source_ranges_v1"
 #define NP_MAP_CONNTRACK "np_conntrack_v2"
+#define NP_MAP_SOCK_REV "np_sock_rev_v1"
+#define NP_MAP_SOCK_LB_CONFIG "np_sock_lb_config_v1"
+#define NP_MAP_NAT_CONFIG "np_nat_config_v1"
 
 /* Defaults of the sizes the daemon sets from its configuration. */
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536
@@ -39,5 +41,6 @@
 #define NP_DEFAULT_MAX_CONNTRACK 1048576  /* conntrack entries, both directions */
 #define NP_DEFAULT_MAX_AFFINITY 65536     /* ClientIP affinity entries */
 #define NP_DEFAULT_MAX_SOURCE_RANGES 16384 /* loadBalancerSourceRanges prefixes */
+#define NP_DEFAULT_MAX_SOCK_REV 65536     /* translated (socket, backend) pairs of the node's own sockets */
 
 #endif /* NODEPLANE_ABI_MAPS_H */

@@ -48,6 +48,18 @@ enum np_stat {
 	 * into an ICMP port unreachable and sent back to the client. */
 	NP_STAT_SERVICE_REJECTED = 11,
 
+	/* An outcome: a translated packet (to a backend on another node, or
+	 * a reply to a client outside the node) redirected to the interface a
+	 * FIB lookup chose, TTL decremented, neighbour resolved by the kernel. */
+	NP_STAT_FORWARDED_ROUTED = 12,
+	/* An outcome: a TCP segment for a frontend that cannot be served (no
+	 * backend left, or its flow's backend is gone) answered with a RST
+	 * from the frontend's address, sent back to the client. */
+	NP_STAT_SERVICE_RESET = 13,
+	/* An event: a new flow's source translated (masquerade to the node
+	 * for external traffic to a remote backend, or a hairpin). */
+	NP_STAT_SNAT_CREATED = 14,
+
 	/* One past the highest number in use; not a stat. */
 	NP_STAT__COUNT,
 };
