@@ -102,7 +102,10 @@ static __always_inline void np_ct_forget_reply_of_v4(const struct np_packet *pkt
 	struct np_ct_key key;
 
 	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, pkt->daddr, l4->dport, pkt->saddr, l4->sport);
-	bpf_map_delete_elem(&np_conntrack_v2, &key);
+	/* Look first: a lookup is lock-free, a delete takes the bucket lock,
+	 * and nearly every SYN finds nothing to forget. */
+	if (bpf_map_lookup_elem(&np_conntrack_v2, &key))
+		bpf_map_delete_elem(&np_conntrack_v2, &key);
 }
 
 #endif /* NODEPLANE_LIB_CONNTRACK_H */
