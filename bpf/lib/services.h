@@ -241,13 +241,18 @@ static __always_inline int np_services_from_netdev_v4(struct __sk_buff *skb, str
 	int err;
 
 	if (pkt->ip_proto == IPPROTO_ICMP)
-		return np_icmp_error_reverse_v4(skb, pkt, 1);
+		return pkt->daddr == np_masquerade_addr_v4() ? np_icmp_error_reverse_v4(skb, pkt, 1) : 0;
 	err = np_parse_l4(skb, pkt, &l4);
 	if (err < 0 || !l4.has_ports)
 		return err;
 	svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_EXTERNAL);
 	if (svc)
 		return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_EXTERNAL);
+	/* Only a masqueraded flow's reply comes back here, and it is addressed
+	 * to the masquerade address: everything else skips the conntrack
+	 * lookup. */
+	if (pkt->daddr != np_masquerade_addr_v4())
+		return 0;
 	return np_reverse_translate_v4(skb, pkt, &l4, 1);
 }
 
