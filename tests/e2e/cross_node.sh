@@ -7,7 +7,10 @@
 # the other node serves TCP and UDP, its replies carrying the ClusterIP; a node
 # that leaves the state takes its route with it; a node on no shared network
 # is reported without holding up the rest, and a podCIDR over our own pods is
-# never routed.
+# never routed. From outside: a NodePort reached on the node without its
+# endpoint is masqueraded there and answered from the other node; a
+# LoadBalancer IP under externalTrafficPolicy Local is dropped on the node
+# without an endpoint and keeps the client's address on the one with it.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 np_init xnode
@@ -47,7 +50,8 @@ xn_listed() {
 # xn_service <name> <cluster-ip> <ports> <backends> [extra-toml]
 #   ports:    space-separated "PROTO:port:targetPort[:nodePort]"
 #   backends: space-separated pod names; a pod of an unlisted node is left out
-#   extra:    more [[services]] keys, verbatim (one per line)
+#   extra:    more [[services]] keys, verbatim; separate them with a literal
+#             \n (the entry is stored on one line)
 xn_service() { XN_SERVICES+=("$1|$2|$3|$4|${5:-}"); }
 
 # The [[services]] and [[endpointSlices]] of one xn_service entry. Port names
@@ -65,7 +69,7 @@ xn_service_toml() {
   done
   printf '\n[[services]]\nnamespace = "e2e"\nname = "%s"\nclusterIPs = ["%s"]\nports = [%s]\n' \
     "$name" "$cip" "$svc_ports"
-  if [[ -n $extra ]]; then printf '%s\n' "$extra"; fi
+  if [[ -n $extra ]]; then printf '%b\n' "$extra"; fi
   printf '\n[[endpointSlices]]\nnamespace = "e2e"\nname = "%s-1"\nservice = "%s"\naddressType = "IPv4"\n' \
     "$name" "$name"
   printf 'ports = [%s]\nendpoints = [\n' "$slice_ports"
@@ -246,6 +250,26 @@ np_expect_ping client 10.244.2.10
 np_expect_tcp client 10.244.2.11 8080 b2
 got=$(np_tcp_request client 10.244.1.11 9090)
 [[ "$got" == "$XN_CLIENT_IP" ]] || np_fail "a2 saw the client coming from '$got', expected $XN_CLIENT_IP"
+
+np_log "NodePort across nodes: the client reaches node-a, the endpoint on node-b sees node-a (masqueraded)"
+xn_service edge 10.96.0.22 "TCP:80:9090:30090 TCP:81:8080:30081" b2 'type = "NodePort"'
+xn_service edge-local 10.96.0.23 "TCP:80:9090:30091" b2 'type = "LoadBalancer"\nloadBalancerIPs = ["198.51.100.50"]\nexternalTrafficPolicy = "Local"\nhealthCheckNodePort = 32050'
+xn_apply node-a node-b
+np_expect_tcp client "${XN_NODE_IP[node-a]}" 30081 b2
+got=$(np_tcp_request client "${XN_NODE_IP[node-a]}" 30090)
+[[ "$got" == "${XN_NODE_IP[node-a]}" ]] ||
+  np_fail "b2 saw the NodePort client via node-a coming from '$got', expected node-a's ${XN_NODE_IP[node-a]}"
+got=$(np_tcp_request client "${XN_NODE_IP[node-b]}" 30090)
+[[ "$got" == "$XN_CLIENT_IP" ]] ||
+  np_fail "b2 saw the NodePort client via its own node coming from '$got', expected the client $XN_CLIENT_IP"
+
+np_log "LoadBalancer with externalTrafficPolicy Local: dropped on the node without the endpoint, client kept on the other"
+np_in client ip route add 198.51.100.50/32 via "${XN_NODE_IP[node-a]}"
+got=$(np_tcp_request client 198.51.100.50 80)
+[[ -z "$got" ]] || np_fail "eTP Local via node-a (no local endpoint) answered '$got', expected nothing"
+np_in client ip route replace 198.51.100.50/32 via "${XN_NODE_IP[node-b]}"
+got=$(np_tcp_request client 198.51.100.50 80)
+[[ "$got" == "$XN_CLIENT_IP" ]] || np_fail "eTP Local via node-b answered '$got', expected the client's own $XN_CLIENT_IP"
 
 np_log "node-b leaves node-a's state: node-a's route to its podCIDR goes, nothing else"
 XN_LISTED=(node-a)
