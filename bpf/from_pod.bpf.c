@@ -3,31 +3,9 @@
  * backend and a local backend's reply back to the frontend; then IPv4 for
  * another local pod is delivered directly, the reply to a client outside the
  * node is routed by the datapath, the rest goes to the node's stack. */
-#include "lib/endpoints.h"
 #include "lib/exit.h"
-#include "lib/forward.h"
+#include "lib/from_pod.h"
 #include "lib/parse.h"
-#include "lib/route.h"
-#include "lib/services.h"
-
-static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_packet *pkt)
-{
-	struct np_endpoint_value *dst;
-	int err;
-
-	err = np_check_source_v4(skb->ifindex, pkt->saddr);
-	if (err < 0)
-		return err;
-	err = np_services_from_pod_v4(skb, pkt);
-	if (err != 0)
-		return err; /* dropped, or rejected back to the pod */
-	dst = np_lookup_endpoint_v4(pkt->daddr);
-	if (dst)
-		return np_forward_local_v4(skb, dst->ifindex);
-	if (pkt->flags & NP_PKT_F_MUST_ROUTE)
-		return np_forward_routed_v4(skb, pkt);
-	return NP_STAT_TO_STACK; /* the node itself or another node */
-}
 
 SEC("tc")
 int np_from_pod(struct __sk_buff *skb)

@@ -5,19 +5,16 @@
  * translated packet's path from the second run on. Each run here first
  * writes the tuple of flow number np_bench_next++ into the frame (client
  * address, client port, frontend address), then does exactly what
- * np_from_pod does, through the same bpf/lib helpers and the datapath's own
+ * np_from_pod does, through its own code (lib/from_pod.h) and the datapath's own
  * maps (the harness hands it the pinned ones). So every run is a real first
  * packet (its flow is new) or a real established one (its flow exists), and
  * the runs spread over clients, frontends, backends and conntrack entries
  * like real traffic instead of hitting one hot entry.
  *
  * np_bench_flow_only writes the tuple and returns: the cost of the prelude. */
-#include "lib/endpoints.h"
 #include "lib/exit.h"
-#include "lib/forward.h"
+#include "lib/from_pod.h"
 #include "lib/parse.h"
-#include "lib/route.h"
-#include "lib/services.h"
 
 /* The flow space, set before load. Flow f goes from client address
  * client_base + f % clients, port 1024 + f / (clients * frontends) % 64512,
@@ -69,26 +66,6 @@ static __always_inline __u64 np_bench_take_flow(void)
 	return np_bench_window ? flow % np_bench_window : flow;
 }
 
-/* np_from_pod_ipv4 of bpf/from_pod.bpf.c, call for call. */
-static __always_inline int np_bench_from_pod_ipv4(struct __sk_buff *skb, struct np_packet *pkt)
-{
-	struct np_endpoint_value *dst;
-	int err;
-
-	err = np_check_source_v4(skb->ifindex, pkt->saddr);
-	if (err < 0)
-		return err;
-	err = np_services_from_pod_v4(skb, pkt);
-	if (err != 0)
-		return err;
-	dst = np_lookup_endpoint_v4(pkt->daddr);
-	if (dst)
-		return np_forward_local_v4(skb, dst->ifindex);
-	if (pkt->flags & NP_PKT_F_MUST_ROUTE)
-		return np_forward_routed_v4(skb, pkt);
-	return NP_STAT_TO_STACK;
-}
-
 SEC("tc")
 int np_bench_service_flow(struct __sk_buff *skb)
 {
@@ -102,7 +79,7 @@ int np_bench_service_flow(struct __sk_buff *skb)
 	if (l3 < 0)
 		verdict = l3;
 	else if (l3 == NP_L3_IPV4)
-		verdict = np_bench_from_pod_ipv4(skb, &pkt);
+		verdict = np_from_pod_ipv4(skb, &pkt);
 	else
 		verdict = np_pass_unhandled(&pkt);
 	return np_exit(skb, &pkt, NP_DIR_INGRESS, verdict);
