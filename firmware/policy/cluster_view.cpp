@@ -1,0 +1,105 @@
+#include "policy/cluster_view.h"
+
+namespace nodeplane::policy {
+
+namespace {
+
+const state::Labels kNoLabels;
+
+std::set<IpPrefix> ipBlockPrefixes(const state::Model& model) {
+    std::set<IpPrefix> out;
+    auto collect = [&](const std::vector<state::PolicyRule>& rules) {
+        for (const auto& rule : rules)
+            for (const auto& peer : rule.peers) {
+                if (!peer.ipBlock) continue;
+                out.insert(peer.ipBlock->cidr);
+                out.insert(peer.ipBlock->except.begin(), peer.ipBlock->except.end());
+            }
+    };
+    for (const auto& p : model.networkPolicies) {
+        collect(p.ingress);
+        collect(p.egress);
+    }
+    return out;
+}
+
+IpPrefix hostPrefix(const IpAddress& ip) { return IpPrefix{ip, ip.bitLength()}; }
+
+}  // namespace
+
+ClusterView::ClusterView(const state::Model& model, PolicyIds& ids) {
+    std::map<std::string, const state::Labels*> namespaceLabels;
+    for (const auto& ns : model.namespaces) namespaceLabels[ns.name] = &ns.labels;
+
+    CidrClasses classes(ipBlockPrefixes(model));
+    std::map<IpPrefix, std::size_t> cidrIndex;
+    for (const auto& prefix : classes.prefixes()) {
+        cidrIndex[prefix] = cidrs_.size();
+        cidrs_.push_back(CidrIdentity{ids.cidrs.idFor(prefix), prefix, {}});
+    }
+    ids.cidrs.retain(classes.prefixes());
+    auto classIndexOf = [&](const IpAddress& ip) -> const std::size_t* {
+        auto cls = classes.classOf(ip);
+        return cls ? &cidrIndex.at(*cls) : nullptr;
+    };
+    auto cidrIdentityOf = [&](const IpAddress& ip) {
+        const std::size_t* index = classIndexOf(ip);
+        return index ? cidrs_[*index].id : kIdentityAny;
+    };
+
+    std::map<PodIdentityKey, std::size_t> podIndex;
+    std::set<PodIdentityKey> live;
+    for (const auto& pod : model.pods) {
+        // A host-network pod has the node's address: it is the node to
+        // policy, not a pod (NetworkPolicy does not apply to it).
+        if (pod.hostNetwork || pod.podIPs.empty()) continue;
+        PodIdentityKey key{pod.namespace_, pod.labels};
+        auto [it, added] = podIndex.try_emplace(key, pods_.size());
+        if (added) {
+            auto ns = namespaceLabels.find(pod.namespace_);
+            pods_.push_back(PodIdentity{ids.pods.idFor(key), &pod.namespace_, &pod.labels,
+                                        ns == namespaceLabels.end() ? &kNoLabels : ns->second, {}});
+            live.insert(std::move(key));
+        }
+        PodIdentity& identity = pods_[it->second];
+        podIdentity_[pod.namespace_ + "/" + pod.name] = identity.id;
+        for (const auto& ip : pod.podIPs) {
+            ipcache_[hostPrefix(ip)] = IpcacheEntry{identity.id, cidrIdentityOf(ip)};
+            const std::size_t* cls = classIndexOf(ip);
+            for (const auto& port : pod.ports) {
+                if (port.name.empty()) continue;
+                identity.namedPorts[{port.name, port.protocol}].insert(port.containerPort);
+                if (cls) cidrs_[*cls].namedPorts[{port.name, port.protocol}].insert(port.containerPort);
+            }
+        }
+    }
+    ids.pods.retain(live);
+
+    // Node addresses after pods: an address that is both is the node's.
+    for (const auto& node : model.nodes)
+        for (const auto& ip : node.addresses)
+            ipcache_[hostPrefix(ip)] =
+                IpcacheEntry{node.name == model.node ? kIdentityHost : kIdentityRemoteNode, cidrIdentityOf(ip)};
+
+    // Everything else is the world, in the class of its longest ipBlock prefix.
+    for (const auto& cidr : cidrs_) ipcache_.try_emplace(cidr.prefix, IpcacheEntry{kIdentityWorld, cidr.id});
+    ipcache_.try_emplace(IpPrefix{IpAddress{}, 0}, IpcacheEntry{kIdentityWorld, kIdentityAny});
+    ipcache_.try_emplace(IpPrefix{IpAddress{IpFamily::V6, {}}, 0}, IpcacheEntry{kIdentityWorld, kIdentityAny});
+}
+
+IdentityId ClusterView::identityOfPod(const std::string& podKey) const {
+    auto it = podIdentity_.find(podKey);
+    return it == podIdentity_.end() ? kIdentityAny : it->second;
+}
+
+void ClusterView::exportTo(DesiredPolicy& out) const {
+    for (IdentityId id : {kIdentityHost, kIdentityWorld, kIdentityRemoteNode})
+        out.identities[id] = Identity{id, IdentityKind::Reserved, "", {}, std::nullopt};
+    for (const auto& pod : pods_)
+        out.identities[pod.id] = Identity{pod.id, IdentityKind::Pod, *pod.namespace_, *pod.labels, std::nullopt};
+    for (const auto& cidr : cidrs_)
+        out.identities[cidr.id] = Identity{cidr.id, IdentityKind::Cidr, "", {}, cidr.prefix};
+    out.ipcache = ipcache_;
+}
+
+}  // namespace nodeplane::policy
