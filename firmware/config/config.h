@@ -38,6 +38,8 @@ struct Config {
         std::uint32_t maxServices = 100000;        // service frontends, 1..1048576
         std::uint32_t maxBackendEntries = 1048576; // backends and backend slots, 1..16777216
         std::uint32_t maxConntrackEntries = 1048576;  // tracked connections, 1..16777216
+        std::uint32_t maxPolicyEntries = 1048576;     // policy map entries, all local pods, 1..16777216
+        std::uint32_t maxIpcacheEntries = 262144;     // addresses and ipBlock prefixes, 1..16777216
         // The cgroup v2 directory whose sockets (this one's and all below)
         // get socket-level service translation; absolute, or "" for none.
         std::string cgroup = "/sys/fs/cgroup";
@@ -55,6 +57,13 @@ struct Config {
             bool operator==(const ConntrackAgeing&) const = default;
         } conntrack;
     } datapath;
+
+    struct Policy {
+        // The node may open connections to its own pods even when their
+        // policies isolate them (kubelet's probes come from the node).
+        // Applied on reload.
+        bool allowFromHost = true;
+    } policy;
 
     struct Health {
         // Validated "IP:port" ("[::]:10256" for IPv6); parseListenAddress()

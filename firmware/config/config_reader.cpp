@@ -21,6 +21,8 @@ constexpr std::int64_t kMaxInterfaces = 1 << 16;
 constexpr std::int64_t kMaxServices = 1 << 20;
 constexpr std::int64_t kMaxBackendEntries = 1 << 24;
 constexpr std::int64_t kMaxConntrackEntries = 1 << 24;
+constexpr std::int64_t kMaxPolicyEntries = 1 << 24;
+constexpr std::int64_t kMaxIpcacheEntries = 1 << 24;
 constexpr std::int64_t kMaxConntrackGcIntervalSeconds = 3600;
 // A week: longer than nf_conntrack's 5-day established default.
 constexpr std::int64_t kMaxConntrackTimeoutSeconds = 7 * 24 * 3600;
@@ -113,8 +115,14 @@ void readDatapath(TableReader& r, Config::Datapath& datapath) {
     assign(datapath.maxServices, r.integer("max-services", 1, kMaxServices));
     assign(datapath.maxBackendEntries, r.integer("max-backend-entries", 1, kMaxBackendEntries));
     assign(datapath.maxConntrackEntries, r.integer("max-conntrack-entries", 1, kMaxConntrackEntries));
+    assign(datapath.maxPolicyEntries, r.integer("max-policy-entries", 1, kMaxPolicyEntries));
+    assign(datapath.maxIpcacheEntries, r.integer("max-ipcache-entries", 1, kMaxIpcacheEntries));
     assign(datapath.cgroup, r.converted("cgroup", emptyOrAbsolutePath));
     readConntrackAgeing(r, datapath.conntrack);
+}
+
+void readPolicy(TableReader& r, Config::Policy& policy) {
+    assign(policy.allowFromHost, r.boolean("allow-from-host"));
 }
 
 void readHealth(TableReader& r, Config::Health& health) { assign(health.listen, r.converted("listen", listenAddress)); }
@@ -159,6 +167,7 @@ InputErrors applyConfigText(Config& base, const std::string& text, const std::st
         readTable(sink, root, "state", next.state, readState);
         readTable(sink, root, "kubernetes", next.kubernetes, readKubernetes);
         readTable(sink, root, "datapath", next.datapath, readDatapath);
+        readTable(sink, root, "policy", next.policy, readPolicy);
         readTable(sink, root, "health", next.health, readHealth);
         readTable(sink, root, "lifecycle", next.lifecycle, readLifecycle);
         readTable(sink, root, "control", next.control, readControl);
