@@ -1,5 +1,7 @@
 #include "policy/cluster_view.h"
 
+#include <unordered_map>
+
 namespace nodeplane::policy {
 
 namespace {
@@ -47,13 +49,13 @@ ClusterView::ClusterView(const state::Model& model, PolicyIds& ids) {
         return index ? cidrs_[*index].id : kIdentityAny;
     };
 
-    std::map<PodIdentityKey, std::size_t> podIndex;
-    std::set<PodIdentityKey> live;
+    std::unordered_map<std::string, std::size_t> podIndex;
+    std::set<std::string> live;
     for (const auto& pod : model.pods) {
         // A host-network pod has the node's address: it is the node to
         // policy, not a pod (NetworkPolicy does not apply to it).
         if (pod.hostNetwork || pod.podIPs.empty()) continue;
-        PodIdentityKey key{pod.namespace_, pod.labels};
+        std::string key = podIdentityKey(pod.namespace_, pod.labels);
         auto [it, added] = podIndex.try_emplace(key, pods_.size());
         if (added) {
             auto ns = namespaceLabels.find(pod.namespace_);

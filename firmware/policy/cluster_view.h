@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "policy/cidr_classes.h"
@@ -46,7 +47,7 @@ public:
 private:
     std::vector<PodIdentity> pods_;
     std::vector<CidrIdentity> cidrs_;
-    std::map<std::string, IdentityId> podIdentity_;  // "namespace/name" -> identity
+    std::unordered_map<std::string, IdentityId> podIdentity_;  // "namespace/name" -> identity
     std::map<IpPrefix, IpcacheEntry> ipcache_;
 };
 

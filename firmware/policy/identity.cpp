@@ -12,6 +12,17 @@ const char* reservedIdentityName(IdentityId id) {
     }
 }
 
+std::string podIdentityKey(const std::string& namespace_, const state::Labels& labels) {
+    std::string key = namespace_;
+    for (const auto& [k, v] : labels) {
+        key += '\x1e';
+        key += k;
+        key += '\x1f';
+        key += v;
+    }
+    return key;
+}
+
 std::string describe(const Identity& identity) {
     switch (identity.kind) {
         case IdentityKind::Reserved: {

@@ -28,12 +28,10 @@ inline constexpr IdentityId kLastPodIdentity = (1u << 24) - 1;
 inline constexpr IdentityId kFirstCidrIdentity = 1u << 24;
 inline constexpr IdentityId kLastCidrIdentity = 0xfffffffeu;
 
-struct PodIdentityKey {
-    std::string namespace_;
-    state::Labels labels;
-
-    auto operator<=>(const PodIdentityKey&) const = default;
-};
+// What makes a pod identity, as one string: the namespace and the labels in
+// key order, separated by bytes no label key or value may hold. Cheap to hash
+// and compare for 50,000 pods.
+std::string podIdentityKey(const std::string& namespace_, const state::Labels& labels);
 
 enum class IdentityKind : std::uint8_t { Reserved, Pod, Cidr };
 

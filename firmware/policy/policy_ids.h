@@ -12,7 +12,7 @@
 namespace nodeplane::policy {
 
 struct PolicyIds {
-    IdAllocator<PodIdentityKey> pods{kLastPodIdentity, kFirstPodIdentity};
+    IdAllocator<std::string> pods{kLastPodIdentity, kFirstPodIdentity};  // by podIdentityKey()
     IdAllocator<IpPrefix> cidrs{kLastCidrIdentity, kFirstCidrIdentity};
     IdAllocator<std::string> policies{0x7fffffff, kFirstPolicyId};  // by "namespace/name"
 };
