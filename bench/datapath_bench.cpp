@@ -32,8 +32,10 @@ constexpr const char* kPodA = "10.200.1.10";
 constexpr const char* kPodB = "10.200.1.11";
 constexpr const char* kElsewhere = "10.200.2.20";
 
-Bytes tcp(const char* src, const char* dst) {
-    return PacketBuilder().eth("02:00:00:00:0a:0a", "02:00:00:00:0a:01").ipv4(src, dst).tcp(40000, 8080).build();
+// A connection's first segment (SYN), or one of its later ones (ACK), which
+// most packets are.
+Bytes tcp(const char* src, const char* dst, std::uint8_t flags = tcp_flags::kSyn) {
+    return PacketBuilder().eth("02:00:00:00:0a:0a", "02:00:00:00:0a:01").ipv4(src, dst).tcp(40000, 8080, flags).build();
 }
 
 double median(std::vector<double> v) {
@@ -79,24 +81,29 @@ int main() try {
     const Bytes toNode = tcp(kPodA, kElsewhere);
     double empty = measure(baseline->programFd(), toNode, podCtx, TC_ACT_OK);
     rows.push_back({"empty tc program (baseline)", empty});
-    rows.push_back({"from_pod, to the stack, 1 endpoint",
-                    measure(node.datapath().programFd(Program::FromPod), toNode, podCtx, TC_ACT_OK)});
+    const int fromPod = node.datapath().programFd(Program::FromPod);
+    const Bytes toNodeAck = tcp(kPodA, kElsewhere, tcp_flags::kAck);
+    rows.push_back({"from_pod, to the stack, 1 endpoint (SYN)", measure(fromPod, toNode, podCtx, TC_ACT_OK)});
+    rows.push_back({"from_pod, to the stack, 1 endpoint (ACK)", measure(fromPod, toNodeAck, podCtx, TC_ACT_OK)});
     rows.push_back({"from_pod, spoofed source dropped",
-                    measure(node.datapath().programFd(Program::FromPod), tcp(kPodB, kElsewhere), podCtx, TC_ACT_SHOT)});
-    rows.push_back({"to_pod, delivered",
-                    measure(node.datapath().programFd(Program::ToPod), tcp(kElsewhere, kPodA), podCtx, TC_ACT_OK)});
-    rows.push_back({"from_netdev, to the stack",
-                    measure(node.datapath().programFd(Program::FromNetdev), tcp(kElsewhere, kPodA), extCtx, TC_ACT_OK)});
+                    measure(fromPod, tcp(kPodB, kElsewhere), podCtx, TC_ACT_SHOT)});
+    const int toPod = node.datapath().programFd(Program::ToPod);
+    rows.push_back({"to_pod, delivered (SYN)", measure(toPod, tcp(kElsewhere, kPodA), podCtx, TC_ACT_OK)});
+    rows.push_back({"to_pod, delivered (ACK)",
+                    measure(toPod, tcp(kElsewhere, kPodA, tcp_flags::kAck), podCtx, TC_ACT_OK)});
+    const int fromNetdev = node.datapath().programFd(Program::FromNetdev);
+    rows.push_back({"from_netdev, to the stack (SYN)", measure(fromNetdev, tcp(kElsewhere, kPodA), extCtx, TC_ACT_OK)});
+    rows.push_back({"from_netdev, to the stack (ACK)",
+                    measure(fromNetdev, tcp(kElsewhere, kPodA, tcp_flags::kAck), extCtx, TC_ACT_OK)});
 
     for (std::uint32_t i = 0; i < kLargeEndpointCount; ++i)
         if (!endpoints.upsert(filler(i), {static_cast<std::uint32_t>(pod), i + 2, 0, 0}))
             throw std::runtime_error("cannot fill the endpoint map");
-    rows.push_back({"from_pod, to the stack, 65,537 endpoints",
-                    measure(node.datapath().programFd(Program::FromPod), toNode, podCtx, TC_ACT_OK)});
+    rows.push_back({"from_pod, to the stack, 65,537 endpoints (SYN)", measure(fromPod, toNode, podCtx, TC_ACT_OK)});
 
     std::printf("datapath cost per packet (BPF_PROG_TEST_RUN, median of %d x %u runs)\n", kRounds, kRepeat);
-    std::printf("%-44s %10s %8s\n", "path", "ns/packet", "x empty");
-    for (const auto& r : rows) std::printf("%-44s %10.1f %8.2f\n", r.name.c_str(), r.ns, r.ns / empty);
+    std::printf("%-48s %10s %8s\n", "path", "ns/packet", "x empty");
+    for (const auto& r : rows) std::printf("%-48s %10.1f %8.2f\n", r.name.c_str(), r.ns, r.ns / empty);
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "datapath_bench: %s\n", e.what());

@@ -20,7 +20,7 @@ static __always_inline int np_from_netdev_ipv4(struct __sk_buff *skb, struct np_
 		return err; /* dropped, or answered with a RST or ICMP error */
 	if (!(pkt->flags & NP_PKT_F_TRANSLATED))
 		return NP_STAT_TO_STACK;
-	dst = np_lookup_endpoint_v4(pkt->daddr);
+	dst = pkt->flags & NP_PKT_F_REMOTE_BACKEND ? NULL : np_lookup_endpoint_v4(pkt->daddr);
 	if (dst)
 		return np_forward_local_v4(skb, dst->ifindex);
 	return np_forward_routed_v4(skb, pkt);

@@ -4,12 +4,13 @@
  * flows spread over backends), and does one lookup with it:
  *
  *   np_probe_key_only       the id alone: the baseline of the others
- *   np_probe_backend        np_backends_v1, the shipped map (hash, no
- *                           prealloc, max_entries = max-backend-entries)
+ *   np_probe_backend        the shipped lookup (np_lookup_backend: the
+ *                           array np_backends_v2, max_entries =
+ *                           max-backend-entries, by id % size)
  *   np_probe_backend_fit    a copy in a hash of the same kind sized to the fill
  *   np_probe_backend_array  a copy in an array indexed by backend id
  *   np_probe_slot           the backend's service frontend, then its slot
- *                           (np_services_v1, np_backend_slots_v1), as a
+ *                           (np_services_v2, np_backend_slots_v2), as a
  *                           first packet picks a backend
  *   np_probe_endpoint       np_local_endpoints_v1 for the backend's address
  *                           (a miss for a remote backend), as from_pod
@@ -34,7 +35,8 @@ __u64 np_probe_wrong = 0;
 
 #define NP_PROBE_PER_SERVICE 64000
 
-/* Copies of np_backends_v1; max_entries set by the harness before load. */
+/* Copies of the backends, as np_backends_v1 was (a hash by id, no prealloc)
+ * and as an array by id; max_entries set by the harness before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u32);
@@ -110,7 +112,7 @@ int np_probe_slot(struct __sk_buff *skb)
 	key.scope = NP_SCOPE_INTERNAL;
 	key.port = bpf_htons(np_probe_frontend_port);
 	__builtin_memcpy(key.addr, &frontend, 4);
-	svc = bpf_map_lookup_elem(&np_services_v1, &key);
+	svc = bpf_map_lookup_elem(&np_services_v2, &key);
 	if (!svc)
 		return np_probe_verdict(0);
 	return np_probe_verdict(np_slot_backend(svc, (id - 1) % NP_PROBE_PER_SERVICE) == id);

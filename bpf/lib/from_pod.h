@@ -22,7 +22,9 @@ static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_pac
 	err = np_services_from_pod_v4(skb, pkt);
 	if (err != 0)
 		return err; /* dropped, or rejected back to the pod */
-	dst = np_lookup_endpoint_v4(pkt->daddr);
+	/* A remote backend is no local endpoint: skip the lookup (a miss in
+	 * a large table costs a cache miss). */
+	dst = pkt->flags & NP_PKT_F_REMOTE_BACKEND ? NULL : np_lookup_endpoint_v4(pkt->daddr);
 	if (dst)
 		return np_forward_local_v4(skb, dst->ifindex);
 	if (pkt->flags & NP_PKT_F_MUST_ROUTE)

@@ -1,6 +1,7 @@
-/* Load balancing: frontend lookup, the source-range check, and backend
- * choice (ClientIP affinity, else a hash of the 5-tuple over the active
- * half of the service's slots). */
+/* Load balancing: the address filters that let most packets skip the
+ * frontend and reply lookups, frontend lookup, the source-range check,
+ * backend choice (ClientIP affinity, else a hash of the 5-tuple over the
+ * frontend's slot range) and the backend lookup by id. */
 #ifndef NODEPLANE_LIB_LB_H
 #define NODEPLANE_LIB_LB_H
 
@@ -8,6 +9,42 @@
 #include "lib/services_maps.h"
 
 #define NP_NS_PER_SECOND 1000000000ULL
+
+/* murmur3's 32-bit finaliser: every input bit moves every output bit, so
+ * neighbouring client ports spread over the slots. */
+static __always_inline __u32 np_mix32(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return h;
+}
+
+/* Whether `addr` may be a frontend's (np_service_addrs_v1): no means no
+ * frontend of any port, protocol or scope has it, and the frontend lookups
+ * are skipped. */
+static __always_inline int np_maybe_frontend_addr_v4(__be32 addr)
+{
+	__u32 bit = np_mix32((__u32)addr) % NP_ADDR_FILTER_BITS;
+	__u32 word = bit / 64;
+	__u64 *bits = bpf_map_lookup_elem(&np_service_addrs_v1, &word);
+
+	return bits && (*bits >> (bit % 64)) & 1;
+}
+
+/* Whether `addr` may be a backend's (np_backend_addrs_v1): no means no
+ * conntrack REPLY entry can have it as its source, and the lookup is
+ * skipped. */
+static __always_inline int np_maybe_backend_addr_v4(__be32 addr)
+{
+	__u32 bit = np_mix32((__u32)addr) % NP_ADDR_FILTER_BITS;
+	__u32 word = bit / 64;
+	__u64 *bits = bpf_map_lookup_elem(&np_backend_addrs_v1, &word);
+
+	return bits && (*bits >> (bit % 64)) & 1;
+}
 
 static __always_inline struct np_service_value *np_lookup_service_v4(const struct np_packet *pkt,
 								     const struct np_l4 *l4, __u8 scope)
@@ -20,7 +57,7 @@ static __always_inline struct np_service_value *np_lookup_service_v4(const struc
 	key.scope = scope;
 	key.port = l4->dport;
 	__builtin_memcpy(key.addr, &pkt->daddr, 4);
-	return bpf_map_lookup_elem(&np_services_v1, &key);
+	return bpf_map_lookup_elem(&np_services_v2, &key);
 }
 
 /* The refusing frontend of an allocated ClusterIP that serves no frontend
@@ -34,7 +71,7 @@ static __always_inline struct np_service_value *np_lookup_unserved_port_v4(const
 	key.protocol = pkt->ip_proto;
 	key.scope = NP_SCOPE_INTERNAL;
 	__builtin_memcpy(key.addr, &pkt->daddr, 4);
-	return bpf_map_lookup_elem(&np_services_v1, &key);
+	return bpf_map_lookup_elem(&np_services_v2, &key);
 }
 
 /* loadBalancerSourceRanges: the client must fall in one of the frontend's
@@ -55,18 +92,6 @@ static __always_inline int np_check_source_range_v4(const struct np_service_valu
 	return 0;
 }
 
-/* murmur3's 32-bit finaliser: every input bit moves every output bit, so
- * neighbouring client ports spread over the slots. */
-static __always_inline __u32 np_mix32(__u32 h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
-	return h;
-}
-
 static __always_inline __u32 np_flow_hash_v4(const struct np_packet *pkt, const struct np_l4 *l4)
 {
 	__u32 h = np_mix32(pkt->saddr ^ 0x9e3779b9);
@@ -76,23 +101,32 @@ static __always_inline __u32 np_flow_hash_v4(const struct np_packet *pkt, const 
 	return np_mix32(h ^ pkt->ip_proto);
 }
 
-/* The backend in slot `index` of the active half. A missing slot (the
- * daemon's bug, or a set cleaned under a packet in flight) is NO_BACKEND. */
+/* The backend in slot `index` of the frontend's set. A missing slot (the
+ * daemon's bug) is NO_BACKEND. */
 static __always_inline __u32 np_slot_backend(const struct np_service_value *svc, __u32 index)
 {
-	struct np_backend_slot_key key = {};
-	__u32 *id;
+	__u32 slot = svc->slot_base + index;
+	__u32 *id = bpf_map_lookup_elem(&np_backend_slots_v2, &slot);
 
-	key.service_id = svc->service_id;
-	key.index = (__u16)index;
-	key.half = svc->active_half;
-	id = bpf_map_lookup_elem(&np_backend_slots_v1, &key);
 	return id ? *id : 0;
 }
 
+/* Backend `id`, or NULL when it is gone: its array entry, else (its index
+ * held by another id) the spill map. */
 static __always_inline struct np_backend *np_lookup_backend(__u32 id)
 {
-	return bpf_map_lookup_elem(&np_backends_v1, &id);
+	__u32 entries = np_backends_entries;
+	__u32 index;
+	struct np_backend *b;
+
+	if (id == 0 || entries == 0)
+		return NULL;
+	index = id % entries;
+	b = bpf_map_lookup_elem(&np_backends_v2, &index);
+	if (b && b->id == id)
+		return b;
+	/* Nearly always a removed backend: the spill map is empty. */
+	return bpf_map_lookup_elem(&np_backend_spill_v1, &id);
 }
 
 /* ClientIP affinity: the client's previous backend for this frontend while

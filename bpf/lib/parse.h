@@ -22,6 +22,9 @@ enum np_packet_flags {
 	 * external flow, or a masqueraded request), so it must be routed by
 	 * the datapath (FIB lookup and redirect), never handed to the stack. */
 	NP_PKT_F_MUST_ROUTE = 1 << 1,
+	/* Translated to a backend that is not a pod on this node
+	 * (NP_BACKEND_F_LOCAL unset): no local endpoint to look up. */
+	NP_PKT_F_REMOTE_BACKEND = 1 << 2,
 };
 
 struct np_packet {

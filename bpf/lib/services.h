@@ -46,6 +46,8 @@ static __always_inline int np_apply_original_v4(struct __sk_buff *skb, struct np
 	if (err < 0)
 		return err;
 	pkt->flags |= NP_PKT_F_TRANSLATED;
+	if (!(backend->flags & NP_BACKEND_F_LOCAL))
+		pkt->flags |= NP_PKT_F_REMOTE_BACKEND;
 	np_count_stat(NP_STAT_SERVICE_TRANSLATED, pkt->len);
 	return 0;
 }
@@ -178,6 +180,13 @@ static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct
 
 	if (pkt->ip_proto == IPPROTO_SCTP)
 		return 0;
+	/* A connection's first SYN is nobody's reply (the backend answers a
+	 * client's SYN with SYN+ACK), and only a backend's address sends
+	 * replies: no lookup for the rest. */
+	if (pkt->ip_proto == IPPROTO_TCP && (l4->tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN)
+		return 0;
+	if (!np_maybe_backend_addr_v4(pkt->saddr))
+		return 0;
 	ct = np_ct_lookup_v4(pkt, l4, NP_CT_REPLY);
 	if (!ct || (only_snat && !(ct->flags & NP_CT_F_SNAT)))
 		return 0;
@@ -217,13 +226,15 @@ static __always_inline int np_services_from_pod_v4(struct __sk_buff *skb, struct
 	err = np_parse_l4(skb, pkt, &l4);
 	if (err < 0 || !l4.has_ports)
 		return err;
-	svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_INTERNAL);
-	if (svc)
-		return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_POD);
-	/* A ClusterIP's port that no frontend serves is refused. */
-	svc = np_lookup_unserved_port_v4(pkt);
-	if (svc)
-		return np_refuse_v4(skb, pkt, &l4, svc);
+	if (np_maybe_frontend_addr_v4(pkt->daddr)) {
+		svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_INTERNAL);
+		if (svc)
+			return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_POD);
+		/* A ClusterIP's port that no frontend serves is refused. */
+		svc = np_lookup_unserved_port_v4(pkt);
+		if (svc)
+			return np_refuse_v4(skb, pkt, &l4, svc);
+	}
 	/* A TCP SYN straight to an address (not a frontend) opens a new,
 	 * untranslated connection on this tuple. */
 	if (pkt->ip_proto == IPPROTO_TCP && (l4.tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN)
@@ -245,7 +256,7 @@ static __always_inline int np_services_from_netdev_v4(struct __sk_buff *skb, str
 	err = np_parse_l4(skb, pkt, &l4);
 	if (err < 0 || !l4.has_ports)
 		return err;
-	svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_EXTERNAL);
+	svc = np_maybe_frontend_addr_v4(pkt->daddr) ? np_lookup_service_v4(pkt, &l4, NP_SCOPE_EXTERNAL) : NULL;
 	if (svc)
 		return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_EXTERNAL);
 	/* Only a masqueraded flow's reply comes back here, and it is addressed

@@ -1,7 +1,10 @@
 /* The service maps: frontends, slot ranges, backends, reverse NAT, affinity
- * and source ranges. __weak: see stats_maps.h. Daemon-written maps are not
+ * and source ranges. __weak: see stats_maps.h. Daemon-written hashes are not
  * preallocated (BPF_F_NO_PREALLOC), so their memory follows the cluster's
- * size rather than the configured maximum. */
+ * size rather than the configured maximum. Slots and backends are arrays
+ * (preallocated: 4 and 32 bytes an entry) because a lookup by index is one
+ * memory access where a hash lookup is two dependent ones, and at a million
+ * entries each is a cache and TLB miss (docs/figures.md). */
 #ifndef NODEPLANE_LIB_SERVICES_MAPS_H
 #define NODEPLANE_LIB_SERVICES_MAPS_H
 
@@ -9,7 +12,7 @@
 #include "nodeplane/abi/maps.h"
 #include "nodeplane/abi/services.h"
 
-/* (address, port, protocol, scope) -> service id, slot half and count, rev-NAT id, flags. Daemon, hash. */
+/* (address, port, protocol, scope) -> service id, slot range, rev-NAT id, flags. Daemon, hash. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct np_service_key);
@@ -17,19 +20,27 @@ struct {
 	__uint(max_entries, NP_DEFAULT_MAX_SERVICES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} np_services_v1 SEC(".maps") __weak;
+} np_services_v2 SEC(".maps") __weak;
 
-/* (service id, index, half) -> backend id. Daemon, hash; two halves per service for atomic set changes. */
+/* slot -> backend id; each set a range of it, named by its frontends. Daemon, array. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct np_backend_slot_key);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
 	__type(value, __u32);
 	__uint(max_entries, NP_DEFAULT_MAX_BACKENDS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} np_backend_slots_v1 SEC(".maps") __weak;
+} np_backend_slots_v2 SEC(".maps") __weak;
 
-/* backend id -> address, port, protocol, flags. Daemon, hash. */
+/* backend id % max_entries -> id, address, port, protocol, flags. Daemon, array. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct np_backend);
+	__uint(max_entries, NP_DEFAULT_MAX_BACKENDS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} np_backends_v2 SEC(".maps") __weak;
+
+/* backend id -> the same, for an id whose array index another live id holds. Daemon, hash, nearly always empty. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u32);
@@ -37,7 +48,29 @@ struct {
 	__uint(max_entries, NP_DEFAULT_MAX_BACKENDS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} np_backends_v1 SEC(".maps") __weak;
+} np_backend_spill_v1 SEC(".maps") __weak;
+
+/* word -> 64 bits, one per hash of a frontend address (any scope). Daemon, array of 128 KiB. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, NP_ADDR_FILTER_WORDS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} np_service_addrs_v1 SEC(".maps") __weak;
+
+/* word -> 64 bits, one per hash of a backend address. Daemon, array of 128 KiB. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, NP_ADDR_FILTER_WORDS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} np_backend_addrs_v1 SEC(".maps") __weak;
+
+/* max_entries of np_backends_v2, which the index of a backend id is taken
+ * modulo; set with the map's size before load (Datapath::open). */
+const volatile __u32 np_backends_entries __weak = NP_DEFAULT_MAX_BACKENDS;
 
 /* rev-NAT id -> frontend address, port (what replies are rewritten to). Daemon, hash. */
 struct {

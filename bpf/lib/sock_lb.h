@@ -10,6 +10,7 @@
 
 #include "lib/lb.h"
 #include "lib/sock_lb_maps.h"
+#include "lib/stats_maps.h"
 
 /* What a translating hook did; helpers return one of these (>= 0) or a
  * negative errno for the syscall to fail with. */
@@ -44,7 +45,7 @@ static __always_inline struct np_service_value *np_sock_frontend_v4(__be32 addr,
 	key.scope = NP_SCOPE_INTERNAL;
 	key.port = port;
 	__builtin_memcpy(key.addr, &addr, 4);
-	return bpf_map_lookup_elem(&np_services_v1, &key);
+	return bpf_map_lookup_elem(&np_services_v2, &key);
 }
 
 /* One socket keeps its backend for one frontend: every datagram an
@@ -173,8 +174,9 @@ static __always_inline int np_sock_translate_v4(struct bpf_sock_addr *ctx)
 
 /* recvmsg() and getpeername(): a backend this socket was sent to shows as
  * the frontend the application asked for. Socket cookies are unique for the
- * boot, so a hit is always one of our translations. */
-static __always_inline void np_sock_reverse_v4(struct bpf_sock_addr *ctx)
+ * boot, so a hit is always one of our translations. Returns
+ * NP_SOCK_TRANSLATED when it rewrote the address. */
+static __always_inline int np_sock_reverse_v4(struct bpf_sock_addr *ctx)
 {
 	struct np_sock_rev_key key;
 	struct np_rev_nat *frontend;
@@ -183,20 +185,49 @@ static __always_inline void np_sock_reverse_v4(struct bpf_sock_addr *ctx)
 	np_sock_rev_key_v4(&key, bpf_get_socket_cookie(ctx), ctx->user_ip4, (__be16)ctx->user_port);
 	frontend = bpf_map_lookup_elem(&np_sock_rev_v1, &key);
 	if (!frontend)
-		return;
+		return NP_SOCK_UNTOUCHED;
 	__builtin_memcpy(&addr, frontend->addr, 4);
 	ctx->user_ip4 = addr;
 	ctx->user_port = (__u32)frontend->port;
+	return NP_SOCK_TRANSLATED;
 }
 
-/* The single exit of connect4 / sendmsg4. 1 lets the syscall go on with the
- * address as rewritten. A negative errno fails it with that error: 0 alone
- * would fail it with EPERM, and bpf_set_retval() (these two hooks, Linux 6.1
- * and later) replaces that. */
-static __always_inline int np_sock_exit(int verdict)
+/* One syscall in np_stats_v1 (packets += 1, bytes stay 0). An atomic add,
+ * unlike the tc programs' plain one: these hooks run in process context
+ * with only migration disabled, so on a preemptible kernel another task on
+ * this CPU can run the same hook between a load and its store. */
+static __always_inline void np_sock_count(__u32 stat)
 {
+	struct np_counter *c = bpf_map_lookup_elem(&np_stats_v1, &stat);
+
+	if (c)
+		__sync_fetch_and_add(&c->packets, 1);
+}
+
+/* The single exit of recvmsg4 / getpeername4: they cannot fail their
+ * syscall (the verifier accepts a return of 1 only), so they only count. */
+static __always_inline int np_sock_reverse_exit(int verdict, __u32 reversed_stat)
+{
+	if (verdict == NP_SOCK_TRANSLATED)
+		np_sock_count(reversed_stat);
+	return 1;
+}
+
+/* The single exit of connect4 / sendmsg4: counts the translation under the
+ * hook's own stat. 1 lets the syscall go on with the address as rewritten.
+ * A negative errno fails it with that error: 0 alone would fail it with
+ * EPERM, and bpf_set_retval() replaces that. Linux 6.1 offers the helper to
+ * these two hooks (cgroup_common_func_proto() refuses it only to the
+ * recvmsg, getpeername, getsockname, skb and sock_ops attach types), and
+ * the cgroup program runner keeps an error a program set when it returns
+ * 0. */
+static __always_inline int np_sock_exit(int verdict, __u32 translated_stat)
+{
+	if (verdict == NP_SOCK_TRANSLATED)
+		np_sock_count(translated_stat);
 	if (verdict >= 0)
 		return 1;
+	np_sock_count(NP_STAT_SOCK_REJECTED);
 	bpf_set_retval(verdict);
 	return 0;
 }

@@ -43,12 +43,11 @@ static_assert(sizeof(np_service_value) == 24);
 static_assert(offsetof(np_service_value, service_id) == 0 && offsetof(np_service_value, backend_count) == 4);
 static_assert(offsetof(np_service_value, rev_nat_id) == 8 && offsetof(np_service_value, affinity_timeout_s) == 12);
 static_assert(offsetof(np_service_value, flags) == 16 && offsetof(np_service_value, active_half) == 18);
+static_assert(offsetof(np_service_value, slot_base) == 20);
 
-static_assert(sizeof(np_backend_slot_key) == 8);
-static_assert(offsetof(np_backend_slot_key, index) == 4 && offsetof(np_backend_slot_key, half) == 6);
-
-static_assert(sizeof(np_backend) == 24);
-static_assert(offsetof(np_backend, flags) == 2 && offsetof(np_backend, port) == 4 && offsetof(np_backend, addr) == 8);
+static_assert(sizeof(np_backend) == 28);
+static_assert(offsetof(np_backend, id) == 0 && offsetof(np_backend, family) == 4);
+static_assert(offsetof(np_backend, flags) == 6 && offsetof(np_backend, port) == 8 && offsetof(np_backend, addr) == 12);
 
 static_assert(sizeof(np_rev_nat) == 20);
 static_assert(offsetof(np_rev_nat, port) == 2 && offsetof(np_rev_nat, addr) == 4);

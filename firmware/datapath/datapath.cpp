@@ -108,8 +108,10 @@ struct Datapath::Impl {
         : skel(std::move(s)),
           bpffs(std::move(dir)),
           endpoints(bpf_map__fd(skel->maps.np_local_endpoints_v1)),
-          services(bpf_map__fd(skel->maps.np_services_v1), bpf_map__fd(skel->maps.np_backend_slots_v1)),
-          backends(bpf_map__fd(skel->maps.np_backends_v1)),
+          services(bpf_map__fd(skel->maps.np_services_v2), bpf_map__fd(skel->maps.np_backend_slots_v2),
+                   bpf_map__max_entries(skel->maps.np_backend_slots_v2), bpf_map__fd(skel->maps.np_service_addrs_v1)),
+          backends(bpf_map__fd(skel->maps.np_backends_v2), bpf_map__fd(skel->maps.np_backend_spill_v1),
+                   bpf_map__max_entries(skel->maps.np_backends_v2), bpf_map__fd(skel->maps.np_backend_addrs_v1)),
           revNat(bpf_map__fd(skel->maps.np_rev_nat_v1)),
           sourceRanges(bpf_map__fd(skel->maps.np_source_ranges_v1)),
           conntrack(bpf_map__fd(skel->maps.np_conntrack_v2)),
@@ -186,10 +188,11 @@ Result<Datapath> Datapath::open(const Options& options) {
         return Error::fromErrno(err, "Failed to size " NP_MAP_IFACE_STATS);
 
     const std::pair<bpf_map*, std::uint32_t> sizes[] = {
-        {skel->maps.np_services_v1, options.maxServices},
+        {skel->maps.np_services_v2, options.maxServices},
         {skel->maps.np_rev_nat_v1, options.maxServices},
-        {skel->maps.np_backends_v1, options.maxBackends},
-        {skel->maps.np_backend_slots_v1, options.maxBackendSlots},
+        {skel->maps.np_backends_v2, options.maxBackends},
+        {skel->maps.np_backend_spill_v1, options.maxBackends},
+        {skel->maps.np_backend_slots_v2, options.maxBackendSlots},
         {skel->maps.np_conntrack_v2, options.maxConntrack},
         {skel->maps.np_affinity_v1, options.maxAffinity},
         {skel->maps.np_source_ranges_v1, options.maxSourceRanges},
@@ -197,6 +200,9 @@ Result<Datapath> Datapath::open(const Options& options) {
     for (const auto& [map, entries] : sizes)
         if (int err = bpf_map__set_max_entries(map, entries); err != 0)
             return Error::fromErrno(err, std::string("Failed to size ") + bpf_map__name(map));
+
+    // The datapath finds backend id `id` at index id % this (lib/lb.h).
+    skel->rodata->np_backends_entries = options.maxBackends;
 
     auto replaced = unpinIncompatibleMaps(skel->obj);
     if (!replaced) return replaced.error();

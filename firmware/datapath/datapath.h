@@ -52,9 +52,11 @@ struct Options {
     std::uint32_t maxLocalEndpoints = 65536;      // pod addresses on this node
     std::uint32_t maxInterfaces = 4096;           // interfaces with counters
     std::uint32_t maxServices = 100000;           // frontends; also rev-NAT entries
-    std::uint32_t maxBackends = 1048576;          // backends
-    // Backend slots: every service's set, plus room for the largest set
-    // twice while it flips halves.
+    // Backends: the size of the backend array (32 bytes an entry,
+    // preallocated) and of its spill map.
+    std::uint32_t maxBackends = 1048576;
+    // Backend slots (an array, 4 bytes an entry): every service's set, plus
+    // room for the sets being replaced until their grace period ends.
     std::uint32_t maxBackendSlots = 1048576;
     std::uint32_t maxConntrack = 1048576;  // conntrack entries, two per flow; LRU, preallocated
     std::uint32_t maxAffinity = 65536;     // ClientIP affinity entries; LRU, preallocated

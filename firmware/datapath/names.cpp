@@ -22,6 +22,11 @@ std::string_view statName(np_stat stat) {
     case NP_STAT_FORWARDED_ROUTED: return "forwarded_routed";
     case NP_STAT_SERVICE_RESET: return "service_reset";
     case NP_STAT_SNAT_CREATED: return "snat_created";
+    case NP_STAT_SOCK_CONNECT_TRANSLATED: return "sock_connect_translated";
+    case NP_STAT_SOCK_SENDMSG_TRANSLATED: return "sock_sendmsg_translated";
+    case NP_STAT_SOCK_REJECTED: return "sock_rejected";
+    case NP_STAT_SOCK_RECVMSG_REVERSED: return "sock_recvmsg_reversed";
+    case NP_STAT_SOCK_PEERNAME_REVERSED: return "sock_peername_reversed";
     case NP_STAT__COUNT: break;
     }
     return {};

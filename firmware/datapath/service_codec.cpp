@@ -76,8 +76,10 @@ Result<FrontendKey> decodeFrontendKey(const np_service_key& key) {
     return out;
 }
 
-np_service_value encodeFrontendValue(const FrontendValue& value, std::uint32_t backendCount, std::uint8_t activeHalf) {
+np_service_value encodeFrontendValue(const FrontendValue& value, std::uint32_t backendCount, std::uint8_t activeHalf,
+                                     std::uint32_t slotBase) {
     np_service_value out{};
+    out.slot_base = slotBase;
     out.service_id = value.serviceId;
     out.backend_count = backendCount;
     out.rev_nat_id = value.revNatId;
@@ -98,8 +100,9 @@ FrontendEntry decodeFrontendValue(const np_service_value& value) {
     return out;
 }
 
-np_backend encodeBackend(const Backend& backend) {
+np_backend encodeBackend(const Backend& backend, BackendId id) {
     np_backend out{};
+    out.id = id;
     out.family = familyByte(backend.address);
     out.protocol = static_cast<std::uint8_t>(backend.protocol);
     out.flags = static_cast<std::uint8_t>((backend.local ? NP_BACKEND_F_LOCAL : 0) |

@@ -11,11 +11,13 @@ namespace nodeplane::datapath {
 np_service_key encodeFrontendKey(const FrontendKey& key);
 Result<FrontendKey> decodeFrontendKey(const np_service_key& key);
 
-// backend_count and active_half are the caller's (the slot state).
-np_service_value encodeFrontendValue(const FrontendValue& value, std::uint32_t backendCount, std::uint8_t activeHalf);
+// backend_count, active_half and slot_base are the caller's (the set's state).
+np_service_value encodeFrontendValue(const FrontendValue& value, std::uint32_t backendCount, std::uint8_t activeHalf,
+                                     std::uint32_t slotBase = 0);
 FrontendEntry decodeFrontendValue(const np_service_value& value);
 
-np_backend encodeBackend(const Backend& backend);
+// id is the caller's (0: as a free array entry would hold it).
+np_backend encodeBackend(const Backend& backend, BackendId id = 0);
 Result<Backend> decodeBackend(const np_backend& backend);
 
 np_rev_nat encodeRevNat(const RevNatTarget& target);

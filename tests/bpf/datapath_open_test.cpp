@@ -116,7 +116,7 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     }
     auto maps = dp.maps();
     CHECK_TRUE(maps.ok());
-    LONGS_EQUAL(14, maps->size());
+    LONGS_EQUAL(17, maps->size());
     const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
     STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
     STRCMP_EQUAL("hash", endpoints.type.c_str());
@@ -131,8 +131,11 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     const std::pair<const char*, std::pair<const char*, std::uint32_t>> serviceMaps[] = {
         {NP_MAP_SERVICES, {"hash", options.maxServices}},
         {NP_MAP_REV_NAT, {"hash", options.maxServices}},
-        {NP_MAP_BACKENDS, {"hash", options.maxBackends}},
-        {NP_MAP_BACKEND_SLOTS, {"hash", options.maxBackendSlots}},
+        {NP_MAP_BACKENDS, {"array", options.maxBackends}},
+        {NP_MAP_BACKEND_SPILL, {"hash", options.maxBackends}},
+        {NP_MAP_BACKEND_SLOTS, {"array", options.maxBackendSlots}},
+        {NP_MAP_SERVICE_ADDRS, {"array", NP_ADDR_FILTER_WORDS}},
+        {NP_MAP_BACKEND_ADDRS, {"array", NP_ADDR_FILTER_WORDS}},
         {NP_MAP_CONNTRACK, {"lru_hash", options.maxConntrack}},
         {NP_MAP_AFFINITY, {"lru_hash", options.maxAffinity}},
         {NP_MAP_SOURCE_RANGES, {"lpm_trie", options.maxSourceRanges}},
@@ -149,7 +152,8 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
         const auto& map = mapNamed(*maps, name);
         STRCMP_EQUAL_TEXT(expected.first, map.type.c_str(), name);
         LONGS_EQUAL_TEXT(expected.second, map.maxEntries, name);
-        LONGS_EQUAL_TEXT(0, map.entries, name);
+        // An array has all its entries, always.
+        LONGS_EQUAL_TEXT(std::string(expected.first) == "array" ? expected.second : 0, map.entries, name);
         STRCMP_EQUAL((options.bpffs + "/maps/" + name).c_str(), map.pinPath.c_str());
     }
 

@@ -178,6 +178,31 @@ TEST(ClusterIp, ReverseTranslatesARemoteBackendsReplyInToPod) {
     LONGS_EQUAL(1, n.stat("delivered_to_pod"));
 }
 
+TEST(ClusterIp, OnlyABackendAddressIsLookedUpAsAReply) {
+    n.publishClusterIp({{1, backendAt(kPodB)}});
+    n.fromPod(n.hostA, clientTcp());
+    // Backend 1 gone (its flows not cut yet): B's address is in no backend,
+    // so its packets are no replies and the REPLY entry is not even looked up.
+    CHECK_TRUE(n.dp().backends().erase(1).ok());
+    auto run = n.fromPod(n.hostB, backendTcpReply(kPodB));
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, run);
+    STRCMP_EQUAL(kPodB, PacketView(run.output).ipv4Src().c_str());
+    LONGS_EQUAL(0, n.stat("reverse_translated"));
+    // A backend at that address again: the same reply is translated.
+    CHECK_TRUE(n.dp().backends().upsert(1, backendAt(kPodB)).ok());
+    STRCMP_EQUAL(kVip, PacketView(n.fromPod(n.hostB, backendTcpReply(kPodB)).output).ipv4Src().c_str());
+    LONGS_EQUAL(1, n.stat("reverse_translated"));
+}
+
+TEST(ClusterIp, APureSynIsNobodysReply) {
+    n.publishClusterIp({{1, backendAt(kPodB)}});
+    n.fromPod(n.hostA, clientTcp());
+    // The reply tuple, but a SYN without ACK: a new connection from B.
+    auto run = n.fromPod(n.hostB, backendTcpReply(kPodB, kBackendPort, kClientPort, tcp_flags::kSyn));
+    STRCMP_EQUAL(kPodB, PacketView(run.output).ipv4Src().c_str());
+    LONGS_EQUAL(0, n.stat("reverse_translated"));
+}
+
 TEST(ClusterIp, LeavesTrafficThatIsNoReplyAlone) {
     n.publishClusterIp({{1, backendAt(kPodB)}});
     n.fromPod(n.hostA, clientTcp());

@@ -45,9 +45,9 @@ struct ServiceNode {
     std::unique_ptr<DatapathFixture> node;
     int hostA = 0, hostB = 0, hostC = 0;
 
-    void build() {
+    void build(const datapath::Options& options = {}) {
         orFail([&] {
-            node = std::make_unique<DatapathFixture>();
+            node = std::make_unique<DatapathFixture>(options);
             hostA = node->addInterface("np-pod-a");
             hostB = node->addInterface("np-pod-b");
             hostC = node->addInterface("np-pod-c");

@@ -17,6 +17,7 @@
 #include "service_test_support.h"
 #include "sock_lb_support.h"
 #include "support/command.h"
+#include "support/counters.h"
 
 namespace nodeplane::test {
 
@@ -76,6 +77,9 @@ struct SocketNode {
         publish(frontendOf(kVip, kDnsPort, datapath::L4Protocol::Udp), datapath::FrontendValue{2, 2, {}, 0},
                 {{20, backendAt(kPodB, kDnsBackendPort, true, datapath::L4Protocol::Udp)}});
     }
+
+    // A socket hook counter ("sock_connect_translated", ...): syscalls, summed over CPUs.
+    std::uint64_t stat(const char* name) { return statCounter(dp().stats(), name).packets; }
 
     std::uint32_t mapEntries(const char* name) {
         auto maps = dp().maps();

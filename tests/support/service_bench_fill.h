@@ -19,7 +19,7 @@ inline constexpr std::uint16_t kBenchBackendPort = 8080;
 struct ServiceFill {
     std::uint32_t services = 0;        // frontends with backends: frontendBase, +1, ...
     std::uint32_t frontendBase = 0;    // 10.96.0.10, host order
-    std::uint32_t backendEntries = 0;  // in those services (np_backends_v1 holds one more: the hot one)
+    std::uint32_t backendEntries = 0;  // in those services (the backend table holds one more: the hot one)
     std::uint32_t backendBase = 0;     // backend id i (1..backendEntries) is backendBase + i, host order
     IpAddress hotFrontend;             // the hot service's ClusterIP (port kBenchServicePort)
 };

@@ -14,14 +14,14 @@ namespace nodeplane::test {
 
 namespace {
 
-// The probe's own copies of np_backends_v1, entry for entry.
+// The probe's own copies of the backends, entry for entry.
 Status copyBackends(datapath::Datapath& dp, const np_bench_probe& skel) {
     auto backends = dp.backends().list();
     if (!backends) return backends.error();
     const int fit = bpf_map__fd(skel.maps.np_probe_backends_fit);
     const int array = bpf_map__fd(skel.maps.np_probe_backends_array);
     for (const auto& [id, backend] : *backends) {
-        const np_backend raw = datapath::encodeBackend(backend);
+        const np_backend raw = datapath::encodeBackend(backend, id);
         if (::bpf_map_update_elem(fit, &id, &raw, BPF_ANY) != 0 ||
             ::bpf_map_update_elem(array, &id, &raw, BPF_ANY) != 0)
             return Error::fromErrno(errno, "Failed to copy backend " + std::to_string(id) + " into the probe's maps");
@@ -36,7 +36,7 @@ const char* probeName(Probe probe) {
         case Probe::KeyOnly:
             return "key only";
         case Probe::Backend:
-            return "backend, hash (shipped)";
+            return "backend, shipped (array)";
         case Probe::BackendFit:
             return "backend, hash sized to fill";
         case Probe::BackendArray:
@@ -70,6 +70,7 @@ Result<LookupProbe> LookupProbe::load(datapath::Datapath& dp, const ServiceFill&
     skel->rodata->np_probe_frontend_base = fill.frontendBase;
     skel->rodata->np_probe_frontend_port = kBenchServicePort;
     skel->rodata->np_probe_backend_base = fill.backendBase;
+    skel->rodata->np_backends_entries = bpf_map__max_entries(skel->maps.np_backends_v2);
     if (int err = np_bench_probe__load(skel.get()); err != 0)
         return Error::fromErrno(err, "Failed to load the lookup probes");
     if (auto ok = copyBackends(dp, *skel); !ok) return ok.error();

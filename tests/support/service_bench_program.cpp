@@ -39,6 +39,8 @@ Result<ServiceFlowProgram> ServiceFlowProgram::load(const std::string& mapsDir, 
     skel->rodata->np_bench_frontend_base = space.frontendBase;
     skel->rodata->np_bench_frontends = space.frontends;
     skel->rodata->np_bench_frontend_port = space.frontendPort;
+    // As Datapath::open sets it: the size of the shared backend array.
+    skel->rodata->np_backends_entries = bpf_map__max_entries(skel->maps.np_backends_v2);
     if (int err = np_bench_service__load(skel.get()); err != 0)
         return Error::fromErrno(err, "Failed to load the bench service program");
     return ServiceFlowProgram(std::move(skel));

@@ -4,9 +4,12 @@
  *
  * Reserved for later issues (names fixed here so nothing else takes them;
  * the services and conntrack maps below exist now, bpf/README.md):
- *   np_services_v1      (VIP, port, proto, scope) -> service          daemon
- *   np_backend_slots_v1 (service id, slot) -> backend id              daemon
- *   np_backends_v1      backend id -> address, port, flags, zone      daemon
+ *   np_services_v2      (VIP, port, proto, scope) -> service, slots   daemon
+ *   np_backend_slots_v2 slot -> backend id (array of set ranges)      daemon
+ *   np_backends_v2      backend id % size -> id, address, port, flags daemon, array
+ *   np_backend_spill_v1 backend id -> the same, when its index is taken daemon
+ *   np_service_addrs_v1 hash bit of every frontend address            daemon, array
+ *   np_backend_addrs_v1 hash bit of every backend address             daemon, array
  *   np_rev_nat_v1       rev-NAT id -> VIP, port                       daemon
  *   np_affinity_v1      (client, rev-NAT id) -> backend, last used    datapath, LRU
  *   np_source_ranges_v1 (rev-NAT id, prefix) -> allow                 daemon, LPM
@@ -22,9 +25,12 @@
 #define NP_MAP_IFACE_STATS "np_iface_stats_v1"
 #define NP_MAP_STATS "np_stats_v1"
 #define NP_MAP_DROPS "np_drops_v1"
-#define NP_MAP_SERVICES "np_services_v1"
-#define NP_MAP_BACKEND_SLOTS "np_backend_slots_v1"
-#define NP_MAP_BACKENDS "np_backends_v1"
+#define NP_MAP_SERVICES "np_services_v2"
+#define NP_MAP_BACKEND_SLOTS "np_backend_slots_v2"
+#define NP_MAP_BACKENDS "np_backends_v2"
+#define NP_MAP_BACKEND_SPILL "np_backend_spill_v1"
+#define NP_MAP_SERVICE_ADDRS "np_service_addrs_v1"
+#define NP_MAP_BACKEND_ADDRS "np_backend_addrs_v1"
 #define NP_MAP_REV_NAT "np_rev_nat_v1"
 #define NP_MAP_AFFINITY "np_affinity_v1"
 #define NP_MAP_SOURCE_RANGES "np_source_ranges_v1"
@@ -37,7 +43,7 @@
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536
 #define NP_DEFAULT_MAX_INTERFACES 4096
 #define NP_DEFAULT_MAX_SERVICES 100000    /* frontends; also rev-NAT entries */
-#define NP_DEFAULT_MAX_BACKENDS 1048576   /* backends; also backend slots */
+#define NP_DEFAULT_MAX_BACKENDS 1048576   /* backends (array size, and the spill map's); also backend slots */
 #define NP_DEFAULT_MAX_CONNTRACK 1048576  /* conntrack entries, both directions */
 #define NP_DEFAULT_MAX_AFFINITY 65536     /* ClientIP affinity entries */
 #define NP_DEFAULT_MAX_SOURCE_RANGES 16384 /* loadBalancerSourceRanges prefixes */

@@ -1,8 +1,9 @@
-/* Services: frontends (np_services_v1), the two-half backend slot ranges
- * (np_backend_slots_v1), backends (np_backends_v1), reverse NAT
- * (np_rev_nat_v1), ClientIP affinity (np_affinity_v1) and source ranges
- * (np_source_ranges_v1). The daemon writes all but affinity; from_pod reads
- * them to pick and translate to a backend. See bpf/README.md, "Services". */
+/* Services: frontends (np_services_v2), the backend slot ranges
+ * (np_backend_slots_v2), backends (np_backends_v2 and its spill map
+ * np_backend_spill_v1), reverse NAT (np_rev_nat_v1), ClientIP affinity
+ * (np_affinity_v1) and source ranges (np_source_ranges_v1). The daemon writes
+ * all but affinity; from_pod reads them to pick and translate to a backend.
+ * See bpf/README.md, "Services". */
 #ifndef NODEPLANE_ABI_SERVICES_H
 #define NODEPLANE_ABI_SERVICES_H
 
@@ -51,29 +52,38 @@ enum np_service_flags {
 	NP_SVC_F_MASQUERADE = 1 << 5,
 };
 
-/* What a frontend leads to. backend_count and active_half change together in
- * one map update: that is the atomic backend set switch. */
+/* What a frontend leads to (np_services_v2; v1 had no slot_base and keyed
+ * slots by service id and half). The service's backend set is the range
+ * slot_base .. slot_base + backend_count - 1 of np_backend_slots_v2, an
+ * array: one lookup by index, however many backends there are. A new set is
+ * written to a free range, then slot_base, backend_count and active_half
+ * change together in one update of this value: that is the atomic backend
+ * set switch. The old range is reused only after a grace period. */
 struct np_service_value {
-	__u32 service_id;         /* key of the slot range */
-	__u32 backend_count;      /* slots 0..count-1 of the active half are valid */
+	__u32 service_id;         /* the service whose set this is */
+	__u32 backend_count;      /* slots slot_base .. slot_base + count - 1 are valid */
 	__u32 rev_nat_id;         /* np_rev_nat_v1 entry: this frontend's VIP, port */
 	__u32 affinity_timeout_s; /* ClientIP affinity timeout, seconds */
 	__u16 flags;              /* enum np_service_flags */
-	__u8 active_half;         /* 0 or 1 */
+	__u8 active_half;         /* flips 0/1 with every set switch: which generation is live */
 	__u8 pad;
-	__u32 pad2;
+	__u32 slot_base;          /* first slot of the set in np_backend_slots_v2 */
 };
 
-/* Most backends one service can have in one half (slot is 16 bits). */
+/* Address filters: a bit per hash of an IPv4 address, so the many packets
+ * that cannot match skip a hash lookup. np_service_addrs_v1 holds every
+ * frontend address (the frontend lookups are skipped for the rest),
+ * np_backend_addrs_v1 every backend address (only those send replies to
+ * reverse-translate: the conntrack REPLY lookup is skipped for the rest).
+ * Bit np_mix32(the address as it sits in the packet) % NP_ADDR_FILTER_BITS
+ * of the array of __u64 words: word bit / 64, bit bit % 64. Set before the
+ * first frontend / backend of the address is written, cleared after the last
+ * is removed; another address's bit may stand in (a lookup then misses). */
+#define NP_ADDR_FILTER_WORDS 16384
+#define NP_ADDR_FILTER_BITS (NP_ADDR_FILTER_WORDS * 64)
+
+/* Most backends one service can have in one set. */
 #define NP_MAX_BACKENDS_PER_SERVICE 65535
-
-/* One slot: the index-th backend of one half of a service's slot range. */
-struct np_backend_slot_key {
-	__u32 service_id;
-	__u16 index; /* 0 .. backend_count - 1 */
-	__u8 half;   /* 0 or 1 */
-	__u8 pad;
-};
 
 /* Backend flags. */
 enum np_backend_flags {
@@ -81,9 +91,14 @@ enum np_backend_flags {
 	NP_BACKEND_F_TERMINATING = 1 << 1, /* serving but terminating (EndpointSlice) */
 };
 
-/* np_backends_v1 value, keyed by a __u32 backend id the daemon allocates and
- * never reuses while conntrack may still name it. */
+/* A backend, by the __u32 backend id the daemon allocates and never reuses
+ * while conntrack may still name it. np_backends_v2 is an array: backend id
+ * `id` sits at index id % max_entries when that entry is free (id 0) or its
+ * own; otherwise (another live id took the index) in the hash
+ * np_backend_spill_v1, keyed by id. `id` says which backend an array entry
+ * holds, so a lookup checks it. (v1 was a hash by id, without `id`.) */
 struct np_backend {
+	__u32 id;      /* the backend id; 0: a free array entry */
 	__u8 family;   /* enum np_family */
 	__u8 protocol; /* IPPROTO_TCP, IPPROTO_UDP */
 	__u8 flags;    /* enum np_backend_flags */

@@ -60,6 +60,25 @@ enum np_stat {
 	 * for external traffic to a remote backend, or a hairpin). */
 	NP_STAT_SNAT_CREATED = 14,
 
+	/* 20-24: the cgroup socket hooks (sock_lb.bpf.c), one per syscall
+	 * of a node socket, not per packet (bytes stay 0). Keep these last:
+	 * NP_STAT__COUNT follows the highest number in use. */
+	/* connect4: a TCP or UDP connect() to a frontend sent to a backend. */
+	NP_STAT_SOCK_CONNECT_TRANSLATED = 20,
+	/* sendmsg4: an unconnected UDP datagram to a frontend sent to a
+	 * backend (every sendto(), not once per socket). */
+	NP_STAT_SOCK_SENDMSG_TRANSLATED = 21,
+	/* connect4 / sendmsg4: the hook failed the syscall, because the
+	 * frontend has no backend (ECONNREFUSED with REJECT, else EPERM) or
+	 * its reverse entry could not be written. */
+	NP_STAT_SOCK_REJECTED = 22,
+	/* recvmsg4: a datagram from a backend shown as from its frontend,
+	 * once per recvmsg() call that asks for the sender (a MSG_PEEK
+	 * first counts too). */
+	NP_STAT_SOCK_RECVMSG_REVERSED = 23,
+	/* getpeername4: a translated socket's peer shown as its frontend. */
+	NP_STAT_SOCK_PEERNAME_REVERSED = 24,
+
 	/* One past the highest number in use; not a stat. */
 	NP_STAT__COUNT,
 };
