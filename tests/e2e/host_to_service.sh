@@ -7,7 +7,8 @@
 # ClusterIP. Outside the cgroup nothing is translated; a pod's socket in the
 # cgroup is still translated at tc only. The hooks outlive the daemon, a
 # restarted daemon swaps its programs into the same links, scale to zero
-# refuses at once, and [datapath] cgroup = "" takes the hooks away.
+# refuses at once, each hook counts what it did (nodeplanectl status), and
+# [datapath] cgroup = "" takes the hooks away.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 np_init h2s
@@ -84,9 +85,15 @@ hooks=$(bpftool -j cgroup show "$CG_HOST" | jq -r '[.[].name] | sort | join(" ")
 want="np_sk_connect4 np_sk_peername4 np_sk_recvmsg4 np_sk_sendmsg4"
 [[ "$hooks" == "$want" ]] || np_fail "the scratch cgroup runs '$hooks', expected $want"
 
-np_log "TCP from the node's namespace reaches pod b through the ClusterIP"
+# sock_delta <counter> <before>: how far a socket hook counter moved.
+sock_delta() { echo $(( $(np_stat node-a "$1") - $2 )); }
+
+np_log "TCP from the node's namespace reaches pod b through the ClusterIP, counted once"
+connects=$(np_stat node-a sock_connect_translated)
 got=$(tcp_via node-a)
 [[ "$got" == b ]] || np_fail "TCP node -> 10.96.0.10:80 answered '$got', expected b"
+moved=$(sock_delta sock_connect_translated "$connects")
+[[ $moved == 1 ]] || np_fail "one connect() moved sock_connect_translated by $moved, expected 1"
 
 np_log "the node's socket is connected to the pod itself: no packet ever carries the ClusterIP"
 coproc CONN { in_cgroup node-a socat -T 10 - TCP:10.96.0.10:80; }
@@ -102,8 +109,15 @@ wait "$conn_pid" 2>/dev/null || true
 np_log "UDP, unconnected (sendmsg): the answer comes from the ClusterIP, which socat insists on"
 # socat's UDP-SENDTO drops datagrams from any other source than its peer:
 # without the recvmsg hook, pod b's answer (from 10.200.1.11:5353) would vanish.
+sends=$(np_stat node-a sock_sendmsg_translated)
+receives=$(np_stat node-a sock_recvmsg_reversed)
 got=$(udp_via node-a UDP-SENDTO)
 [[ "$got" == b ]] || np_fail "UDP (sendto) node -> 10.96.0.10:53 answered '$got', expected b"
+moved=$(sock_delta sock_sendmsg_translated "$sends")
+[[ $moved == 1 ]] || np_fail "one sendto() moved sock_sendmsg_translated by $moved, expected 1"
+# Counted per recvmsg() call, and socat peeks at a datagram before it reads it.
+moved=$(sock_delta sock_recvmsg_reversed "$receives")
+((moved >= 1)) || np_fail "the answer did not move sock_recvmsg_reversed (by $moved)"
 
 np_log "UDP, connected"
 got=$(udp_via node-a UDP)
@@ -134,13 +148,16 @@ prog_after=$(link_field np_sk_connect4 prog_id)
 got=$(tcp_via node-a)
 [[ "$got" == b ]] || np_fail "after the restart, TCP node -> ClusterIP answered '$got', expected b"
 
-np_log "scale to zero: connect() is refused at once (ECONNREFUSED)"
+np_log "scale to zero: connect() is refused at once (ECONNREFUSED), counted as sock_rejected"
 service_snapshot none
 for _ in $(seq 50); do (( $(np_status_json node-a .generation) >= 2 )) && break; sleep 0.1; done
+rejected=$(np_stat node-a sock_rejected)
 start=$(date +%s%N)
 out=$(tcp_via node-a)
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [[ "$out" == *"Connection refused"* ]] || np_fail "TCP node -> ClusterIP without endpoints said '$out', expected Connection refused"
+moved=$(sock_delta sock_rejected "$rejected")
+[[ $moved == 1 ]] || np_fail "one refused connect() moved sock_rejected by $moved, expected 1"
 (( elapsed_ms < 1500 )) || np_fail "the refusal took ${elapsed_ms} ms"
 
 np_log "[datapath] cgroup = \"\" takes the hooks away at the next start"
