@@ -18,12 +18,12 @@ static __always_inline struct np_endpoint_value *np_lookup_endpoint_v4(__be32 ad
 
 /* A pod may only send from its own addresses: the source must be a local
  * endpoint behind the interface the packet arrived on. Otherwise one pod
- * could impersonate another pod, or any address at all. */
-static __always_inline int np_check_source_v4(__u32 ifindex, __be32 saddr)
+ * could impersonate another pod, or any address at all. Gives the source
+ * endpoint (its policy flags) in `*src`. */
+static __always_inline int np_check_source_v4(__u32 ifindex, __be32 saddr, struct np_endpoint_value **src)
 {
-	struct np_endpoint_value *src = np_lookup_endpoint_v4(saddr);
-
-	if (!src || src->ifindex != ifindex)
+	*src = np_lookup_endpoint_v4(saddr);
+	if (!*src || (*src)->ifindex != ifindex)
 		return NP_DROP(NP_DROP_SPOOFED_SOURCE);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* What a pod sends, once parsed as IPv4: anti-spoofing, service
- * translation, then delivery (a local pod directly, a reply to an outside
+ * translation, the pod's egress policy, then delivery (a local pod directly, a reply to an outside
  * client routed by the datapath, the rest to the stack). The body of
  * np_from_pod, in a header so the benchmarks run this very code. */
 #ifndef NODEPLANE_LIB_FROM_POD_H
@@ -8,20 +8,27 @@
 #include "lib/endpoints.h"
 #include "lib/forward.h"
 #include "lib/parse.h"
+#include "lib/policy_flow.h"
 #include "lib/route.h"
 #include "lib/services.h"
 
 static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_packet *pkt)
 {
-	struct np_endpoint_value *dst;
+	struct np_endpoint_value *src, *dst;
 	int err;
 
-	err = np_check_source_v4(skb->ifindex, pkt->saddr);
+	err = np_check_source_v4(skb->ifindex, pkt->saddr, &src);
 	if (err < 0)
 		return err;
 	err = np_services_from_pod_v4(skb, pkt);
 	if (err != 0)
 		return err; /* dropped, or rejected back to the pod */
+	/* Egress policy sees the backend a service sent the flow to. */
+	if (src->flags & NP_ENDPOINT_F_EGRESS_ISOLATED) {
+		err = np_policy_enforce_v4(skb, pkt, src, NP_POLICY_EGRESS);
+		if (err < 0)
+			return err;
+	}
 	/* A remote backend is no local endpoint: skip the lookup (a miss in
 	 * a large table costs a cache miss). */
 	dst = pkt->flags & NP_PKT_F_REMOTE_BACKEND ? NULL : np_lookup_endpoint_v4(pkt->daddr);

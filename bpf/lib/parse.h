@@ -25,6 +25,9 @@ enum np_packet_flags {
 	/* Translated to a backend that is not a pod on this node
 	 * (NP_BACKEND_F_LOCAL unset): no local endpoint to look up. */
 	NP_PKT_F_REMOTE_BACKEND = 1 << 2,
+	/* A service backend's reply, recognised by its REPLY entry and
+	 * reverse-translated: policy lets it through as part of its flow. */
+	NP_PKT_F_REPLY = 1 << 3,
 };
 
 struct np_packet {

@@ -204,7 +204,7 @@ static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct
 	err = np_set_source_v4(skb, pkt, l4, addr, rev->port);
 	if (err < 0)
 		return err;
-	pkt->flags |= NP_PKT_F_TRANSLATED;
+	pkt->flags |= NP_PKT_F_TRANSLATED | NP_PKT_F_REPLY;
 	/* The frontend of an external flow is a node or load-balancer
 	 * address, which the stack would take for a martian source. */
 	if (ct->flags & NP_CT_F_EXTERNAL)

@@ -39,6 +39,8 @@ Result<ConntrackEntry> decode(const np_ct_key& key, const np_ct_value& value) {
     out.closing = value.flags & NP_CT_F_CLOSING;
     out.external = value.flags & NP_CT_F_EXTERNAL;
     out.snat = value.flags & NP_CT_F_SNAT;
+    out.policy = value.flags & NP_CT_F_POLICY;
+    out.replied = value.flags & NP_CT_F_REPLIED;
     if (out.snat) {
         auto nat = decodeAddress(key.family, value.nat_addr, NP_MAP_CONNTRACK);
         if (!nat) return nat.error();

@@ -37,6 +37,10 @@ struct ConntrackEntry {
     bool snat = false;
     IpAddress natAddress;
     std::uint16_t natPort = 0;  // host order
+    // Tracked for NetworkPolicy only: one ORIGINAL entry for both
+    // directions, no NAT; `replied` once the other side answered.
+    bool policy = false;
+    bool replied = false;
 
     auto operator<=>(const ConntrackEntry&) const = default;
 };

@@ -20,6 +20,7 @@
 #include "datapath/cgroup.h"
 #include "datapath/cgroup_links.h"
 #include "datapath/pinned_maps.h"
+#include "datapath/policy_abi.h"
 #include "datapath/tc.h"
 #include "nodeplane_bpf.skel.h"
 
@@ -81,7 +82,8 @@ Status checkSizes(const Options& options) {
         {options.maxServices, "max-services"},       {options.maxBackends, "max-backends"},
         {options.maxBackendSlots, "max-backend-slots"}, {options.maxConntrack, "max-conntrack"},
         {options.maxAffinity, "max-affinity"},       {options.maxSourceRanges, "max-source-ranges"},
-        {options.maxSocketReverse, "max-socket-reverse"}};
+        {options.maxSocketReverse, "max-socket-reverse"}, {options.maxIpcache, "max-ipcache"},
+        {options.maxPolicyEntries, "max-policy-entries"}};
     for (const auto& [value, name] : others)
         if (value == 0) return Error::logical(std::string(name) + " must be at least 1");
     return {};
@@ -115,6 +117,8 @@ struct Datapath::Impl {
           revNat(bpf_map__fd(skel->maps.np_rev_nat_v1)),
           sourceRanges(bpf_map__fd(skel->maps.np_source_ranges_v1)),
           conntrack(bpf_map__fd(skel->maps.np_conntrack_v2)),
+          ipcache(bpf_map__fd(skel->maps.np_ipcache_v1)),
+          policy(bpf_map__fd(skel->maps.np_policy_v1)),
           stats(bpf_map__fd(skel->maps.np_iface_stats_v1), bpf_map__fd(skel->maps.np_stats_v1),
                 bpf_map__fd(skel->maps.np_drops_v1)) {}
 
@@ -126,6 +130,8 @@ struct Datapath::Impl {
     BpfRevNatTable revNat;
     BpfSourceRangeTable sourceRanges;
     BpfConntrackTable conntrack;
+    BpfIpcacheTable ipcache;
+    BpfPolicyTable policy;
     BpfDatapathStats stats;
     std::array<std::uint32_t, kPrograms.size()> programIds{};
 
@@ -196,7 +202,9 @@ Result<Datapath> Datapath::open(const Options& options) {
         {skel->maps.np_conntrack_v2, options.maxConntrack},
         {skel->maps.np_affinity_v1, options.maxAffinity},
         {skel->maps.np_source_ranges_v1, options.maxSourceRanges},
-        {skel->maps.np_sock_rev_v1, options.maxSocketReverse}};
+        {skel->maps.np_sock_rev_v1, options.maxSocketReverse},
+        {skel->maps.np_ipcache_v1, options.maxIpcache},
+        {skel->maps.np_policy_v1, options.maxPolicyEntries}};
     for (const auto& [map, entries] : sizes)
         if (int err = bpf_map__set_max_entries(map, entries); err != 0)
             return Error::fromErrno(err, std::string("Failed to size ") + bpf_map__name(map));
@@ -246,6 +254,24 @@ Result<AttachInfo> Datapath::queryAttachment(int ifindex) const {
     info.ingress = std::move(*ingress);
     info.egress = std::move(*egress);
     return info;
+}
+
+Status Datapath::setPolicyRevision(std::uint32_t revision) {
+    const std::uint32_t key = NP_POLICY_CONFIG_KEY;
+    np_policy_config config{};
+    config.revision = revision;
+    if (int err = ::bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.np_policy_config_v1), &key, &config, BPF_ANY);
+        err != 0)
+        return Error::fromErrno(errno, "Failed to write " NP_MAP_POLICY_CONFIG);
+    return {};
+}
+
+Result<std::uint32_t> Datapath::policyRevision() const {
+    const std::uint32_t key = NP_POLICY_CONFIG_KEY;
+    np_policy_config config{};
+    if (::bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.np_policy_config_v1), &key, &config) != 0)
+        return Error::fromErrno(errno, "Failed to read " NP_MAP_POLICY_CONFIG);
+    return config.revision;
 }
 
 Status Datapath::setNodeNetnsCookie(std::uint64_t cookie) {
@@ -328,6 +354,10 @@ BackendTable& Datapath::backends() { return impl_->backends; }
 RevNatTable& Datapath::revNat() { return impl_->revNat; }
 SourceRangeTable& Datapath::sourceRanges() { return impl_->sourceRanges; }
 ConntrackTable& Datapath::conntrack() { return impl_->conntrack; }
+
+IpcacheTable& Datapath::ipcache() { return impl_->ipcache; }
+
+PolicyTable& Datapath::policy() { return impl_->policy; }
 
 DatapathStats& Datapath::stats() { return impl_->stats; }
 

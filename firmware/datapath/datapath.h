@@ -25,6 +25,7 @@
 #include "datapath/conntrack.h"
 #include "datapath/local_endpoints.h"
 #include "datapath/map_info.h"
+#include "datapath/policy_tables.h"
 #include "datapath/services.h"
 #include "datapath/source_ranges.h"
 #include "datapath/stats.h"
@@ -64,6 +65,8 @@ struct Options {
     // (socket, backend) pairs of the node's own translated sockets; LRU,
     // preallocated (about 100 bytes each).
     std::uint32_t maxSocketReverse = 65536;
+    std::uint32_t maxIpcache = 262144;        // addresses and ipBlock prefixes (LPM trie, grows)
+    std::uint32_t maxPolicyEntries = 1048576; // policy entries of all local pods (LPM trie, grows)
 };
 
 // One tc hook of an interface, as seen at our handle and priority.
@@ -140,6 +143,14 @@ public:
     RevNatTable& revNat();
     SourceRangeTable& sourceRanges();
     ConntrackTable& conntrack();
+    // NetworkPolicy: addresses to identities, and what each local pod's
+    // policies allow.
+    IpcacheTable& ipcache();
+    PolicyTable& policy();
+    // The policy revision: raised after every change to the policy maps, so
+    // flows decided under an older one are decided again.
+    Status setPolicyRevision(std::uint32_t revision);
+    Result<std::uint32_t> policyRevision() const;
     DatapathStats& stats();
     // Every pinned map: name, type, size and fill, for `nodeplanectl status`.
     Result<std::vector<MapInfo>> maps() const;

@@ -22,6 +22,7 @@ std::string_view statName(np_stat stat) {
     case NP_STAT_FORWARDED_ROUTED: return "forwarded_routed";
     case NP_STAT_SERVICE_RESET: return "service_reset";
     case NP_STAT_SNAT_CREATED: return "snat_created";
+    case NP_STAT_POLICY_ALLOWED: return "policy_allowed";
     case NP_STAT_SOCK_CONNECT_TRANSLATED: return "sock_connect_translated";
     case NP_STAT_SOCK_SENDMSG_TRANSLATED: return "sock_sendmsg_translated";
     case NP_STAT_SOCK_REJECTED: return "sock_rejected";
@@ -45,6 +46,7 @@ std::string_view dropReasonName(np_drop_reason reason) {
     case NP_DROP_BACKEND_GONE: return "backend_gone";
     case NP_DROP_SNAT_NO_PORT: return "snat_no_port";
     case NP_DROP_NO_ROUTE: return "no_route";
+    case NP_DROP_POLICY_DENIED: return "policy_denied";
     case NP_DROP__COUNT: break;
     }
     return {};

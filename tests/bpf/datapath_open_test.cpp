@@ -67,6 +67,8 @@ TEST_GROUP(DatapathOpen) {
         options.maxConntrack = 400;
         options.maxAffinity = 500;
         options.maxSourceRanges = 600;
+        options.maxIpcache = 700;
+        options.maxPolicyEntries = 800;
     }
     void teardown() override { bpffs.reset(); }
 };
@@ -98,7 +100,8 @@ TEST(DatapathOpen, RefusesZeroSizes) {
     CHECK_FALSE(Datapath::open(zero).ok());
     for (auto field : {&datapath::Options::maxServices, &datapath::Options::maxBackends,
                        &datapath::Options::maxBackendSlots, &datapath::Options::maxConntrack,
-                       &datapath::Options::maxAffinity, &datapath::Options::maxSourceRanges}) {
+                       &datapath::Options::maxAffinity, &datapath::Options::maxSourceRanges,
+                       &datapath::Options::maxIpcache, &datapath::Options::maxPolicyEntries}) {
         zero = options;
         zero.*field = 0;
         auto opened = Datapath::open(zero);
@@ -116,7 +119,7 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     }
     auto maps = dp.maps();
     CHECK_TRUE(maps.ok());
-    LONGS_EQUAL(17, maps->size());
+    LONGS_EQUAL(20, maps->size());
     const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
     STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
     STRCMP_EQUAL("hash", endpoints.type.c_str());
@@ -139,7 +142,9 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
         {NP_MAP_CONNTRACK, {"lru_hash", options.maxConntrack}},
         {NP_MAP_AFFINITY, {"lru_hash", options.maxAffinity}},
         {NP_MAP_SOURCE_RANGES, {"lpm_trie", options.maxSourceRanges}},
-        {NP_MAP_SOCK_REV, {"lru_hash", options.maxSocketReverse}}};
+        {NP_MAP_SOCK_REV, {"lru_hash", options.maxSocketReverse}},
+        {NP_MAP_IPCACHE, {"lpm_trie", options.maxIpcache}},
+        {NP_MAP_POLICY, {"lpm_trie", options.maxPolicyEntries}}};
     const auto& nat = mapNamed(*maps, NP_MAP_NAT_CONFIG);
     STRCMP_EQUAL("array", nat.type.c_str());
     LONGS_EQUAL(1, nat.maxEntries);
@@ -148,6 +153,11 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     CHECK_TRUE(dp.setMasqueradeAddress(ipOf("192.168.50.2")).ok());
     STRCMP_EQUAL("192.168.50.2", dp.masqueradeAddress()->value().toString().c_str());
     CHECK_FALSE(dp.setMasqueradeAddress(ipOf("fd00::2")).ok());  // IPv4 only for now
+    const auto& policyConfig = mapNamed(*maps, NP_MAP_POLICY_CONFIG);
+    STRCMP_EQUAL("array", policyConfig.type.c_str());
+    LONGS_EQUAL(0, *dp.policyRevision());  // 0 until the daemon writes its first policy
+    CHECK_TRUE(dp.setPolicyRevision(41).ok());
+    LONGS_EQUAL(41, *dp.policyRevision());
     for (const auto& [name, expected] : serviceMaps) {
         const auto& map = mapNamed(*maps, name);
         STRCMP_EQUAL_TEXT(expected.first, map.type.c_str(), name);

@@ -1,5 +1,6 @@
-/* Connection tracking for service translation (np_conntrack_v2): one entry
- * per direction of a translated flow, written by the datapath, read, aged and
+/* Connection tracking for service translation and NetworkPolicy
+ * (np_conntrack_v2): one entry per direction of a translated flow, one per
+ * flow NetworkPolicy tracks, written by the datapath, read, aged and
  * flushed by the daemon. */
 #ifndef NODEPLANE_ABI_CONNTRACK_H
 #define NODEPLANE_ABI_CONNTRACK_H
@@ -38,6 +39,20 @@ enum np_ct_flags {
 	NP_CT_F_SNAT = 1 << 1,
 	/* Created by from_netdev: the client is outside the node. */
 	NP_CT_F_EXTERNAL = 1 << 2,
+	/* A flow NetworkPolicy tracks (lib/policy_flow.h): one ORIGINAL entry
+	 * keyed by the flow's tuple as the pods see it, for both directions
+	 * (a packet whose reversed tuple finds it is a reply). No NAT, no
+	 * backend; rev_nat_id and backend_id are 0. */
+	NP_CT_F_POLICY = 1 << 3,
+	/* With NP_CT_F_POLICY: a reply was seen, so the daemon ages the flow
+	 * as answered. */
+	NP_CT_F_REPLIED = 1 << 4,
+	/* With NP_CT_F_POLICY: the source pod's egress policy allowed the flow
+	 * under revision policy_rev. */
+	NP_CT_F_EGRESS_OK = 1 << 5,
+	/* With NP_CT_F_POLICY: the destination pod's ingress policy allowed
+	 * the flow under revision policy_rev. */
+	NP_CT_F_INGRESS_OK = 1 << 6,
 };
 
 /* v2 (was np_conntrack_v1): nat_addr and nat_port added for source NAT. */
@@ -53,7 +68,10 @@ struct np_ct_value {
 	 * reply's destination is rewritten back to. Network order. */
 	__be16 nat_port;
 	__u8 nat_addr[16];
-	__u32 pad;
+	/* With NP_CT_F_POLICY: the policy revision (np_policy_config) the
+	 * EGRESS_OK / INGRESS_OK bits were decided under; another revision
+	 * decides again. Was padding (0: never decided), so v2 stays. */
+	__u32 policy_rev;
 };
 
 #endif /* NODEPLANE_ABI_CONNTRACK_H */

@@ -51,7 +51,10 @@ enum np_drop_reason {
 	 * or the packet exceeds the route's MTU. */
 	NP_DROP_NO_ROUTE = 11,
 
-	/* Planned, numbered when they land: POLICY_DENIED. */
+	/* NetworkPolicy: a new flow (or one decided under an older policy
+	 * revision) that the egress policy of its source pod or the ingress
+	 * policy of its destination pod does not allow. */
+	NP_DROP_POLICY_DENIED = 12,
 
 	/* One past the highest number in use; not a reason. */
 	NP_DROP__COUNT,

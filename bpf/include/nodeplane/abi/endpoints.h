@@ -15,16 +15,20 @@ struct np_endpoint_key {
 	__u8 addr[16];
 };
 
-/* Endpoint flags. None are defined yet; the field is 0. Reserved for:
- * HOST (the node's own address), TERMINATING, POLICY_INGRESS/EGRESS enforced. */
+/* Endpoint flags. */
 enum np_endpoint_flags {
 	NP_ENDPOINT_F_NONE = 0,
+	/* A NetworkPolicy with policyTypes Ingress selects the pod: to_pod
+	 * admits only new flows np_policy_v1 allows (and their replies). */
+	NP_ENDPOINT_F_INGRESS_ISOLATED = 1 << 0,
+	/* Likewise for Egress, enforced by from_pod. */
+	NP_ENDPOINT_F_EGRESS_ISOLATED = 1 << 1,
 };
 
 struct np_endpoint_value {
 	__u32 ifindex;     /* host end of the pod's veth, in the node's netns */
 	__u32 endpoint_id; /* the daemon's id for the pod, stable while it lives */
-	__u32 identity;    /* security identity for policy; 0 until policy lands */
+	__u32 identity;    /* the pod's policy identity (abi/policy.h) */
 	__u32 flags;       /* enum np_endpoint_flags */
 };
 

@@ -38,6 +38,9 @@
 #define NP_MAP_SOCK_REV "np_sock_rev_v1"
 #define NP_MAP_SOCK_LB_CONFIG "np_sock_lb_config_v1"
 #define NP_MAP_NAT_CONFIG "np_nat_config_v1"
+#define NP_MAP_IPCACHE "np_ipcache_v1"
+#define NP_MAP_POLICY "np_policy_v1"
+#define NP_MAP_POLICY_CONFIG "np_policy_config_v1"
 
 /* Defaults of the sizes the daemon sets from its configuration. */
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536
@@ -48,5 +51,7 @@
 #define NP_DEFAULT_MAX_AFFINITY 65536     /* ClientIP affinity entries */
 #define NP_DEFAULT_MAX_SOURCE_RANGES 16384 /* loadBalancerSourceRanges prefixes */
 #define NP_DEFAULT_MAX_SOCK_REV 65536     /* translated (socket, backend) pairs of the node's own sockets */
+#define NP_DEFAULT_MAX_IPCACHE 262144      /* pod and node addresses, ipBlock prefixes */
+#define NP_DEFAULT_MAX_POLICY_ENTRIES 1048576 /* policy entries of all local pods */
 
 #endif /* NODEPLANE_ABI_MAPS_H */

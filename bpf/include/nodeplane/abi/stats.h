@@ -60,6 +60,12 @@ enum np_stat {
 	 * for external traffic to a remote backend, or a hairpin). */
 	NP_STAT_SNAT_CREATED = 14,
 
+	/* An event: a flow of a pod isolated by NetworkPolicy decided and
+	 * allowed (its first packet, or its first after a policy change), in
+	 * from_pod (egress) or to_pod (ingress). Later packets pass on the
+	 * conntrack entry without a decision. */
+	NP_STAT_POLICY_ALLOWED = 15,
+
 	/* 20-24: the cgroup socket hooks (sock_lb.bpf.c), one per syscall
 	 * of a node socket, not per packet (bytes stay 0). Keep these last:
 	 * NP_STAT__COUNT follows the highest number in use. */
