@@ -34,4 +34,19 @@ std::uint32_t bigServiceEndpoints(const BigSnapshotSpec& spec, std::uint32_t ind
 // The TOML text. Fails (empty optional) when the spec is out of range.
 std::optional<std::string> renderBigSnapshot(const BigSnapshotSpec& spec);
 
+// The same snapshot as a directory, the layout for big clusters (one file per
+// team): the node's own file, then `parts` files of consecutive services
+// (part p holds services [p * services / parts, (p + 1) * services / parts)).
+// Merged in name order it is the single file's state, object for object.
+inline constexpr const char* kBigNodeFile = "00-node.toml";
+inline constexpr std::uint32_t kMaxBigParts = 10'000;
+// "services-0007.toml"
+std::string bigPartFileName(std::uint32_t part);
+// The part holding service `index`.
+std::uint32_t bigPartOf(const BigSnapshotSpec& spec, std::uint32_t parts, std::uint32_t index);
+// kBigNodeFile's text. Fails when the spec is out of range.
+std::optional<std::string> renderBigNodeFile(const BigSnapshotSpec& spec);
+// Part `part` of `parts` (1 .. min(services, kMaxBigParts)). Fails when out of range.
+std::optional<std::string> renderBigPart(const BigSnapshotSpec& spec, std::uint32_t parts, std::uint32_t part);
+
 }  // namespace nodeplane::bench

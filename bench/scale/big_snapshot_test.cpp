@@ -4,7 +4,11 @@
 // bytes.
 #include <CppUTest/TestHarness.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "compiler/services.h"
@@ -16,16 +20,32 @@ using namespace nodeplane::bench;
 
 namespace {
 
-compiler::DesiredServices compile(const BigSnapshotSpec& spec) {
-    auto text = renderBigSnapshot(spec);
-    CHECK_TRUE(text.has_value());
-    auto loaded = state::parseSnapshotText(*text, "big.toml");
+compiler::DesiredServices compileLoaded(const BigSnapshotSpec& spec, const state::SnapshotLoadResult& loaded) {
     CHECK_TEXT(loaded.ok(), loaded.ok() ? "" : loaded.errors.front().toString().c_str());
     STRCMP_EQUAL(spec.node.c_str(), loaded.model.node.c_str());
     auto services = compiler::compileServices(loaded.model, {});
     CHECK_TEXT(services.ok(), services.ok() ? "" : services.errors.front().toString().c_str());
     return services.desired;
 }
+
+compiler::DesiredServices compile(const BigSnapshotSpec& spec) {
+    auto text = renderBigSnapshot(spec);
+    CHECK_TRUE(text.has_value());
+    return compileLoaded(spec, state::parseSnapshotText(*text, "big.toml"));
+}
+
+// A scratch directory, removed with everything in it.
+struct ScratchDir {
+    std::string path;
+    ScratchDir() {
+        char name[] = "/tmp/np-big-snapshot-XXXXXX";
+        if (::mkdtemp(name)) path = name;
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+};
 
 // The Cluster backends of the frontend at `address`.
 std::size_t backendsOf(const compiler::DesiredServices& d, const IpAddress& address) {
@@ -93,4 +113,36 @@ TEST(BigSnapshot, RefusesSpecsOutOfRange) {
     spec.extraEndpointOn.reset();
     spec.endpoints = kMaxBigEndpoints + 1;
     CHECK_FALSE(renderBigSnapshot(spec).has_value());
+}
+
+// The directory layout is the same state: merged, it compiles to exactly
+// what the single file does, and each service is in the part bigPartOf names.
+TEST(BigSnapshot, TheSplitDirectoryIsTheSameSnapshot) {
+    BigSnapshotSpec spec;
+    spec.services = 37;
+    spec.endpoints = 101;
+    spec.extraEndpointOn = 36;
+    const std::uint32_t parts = 7;
+    ScratchDir dir;
+    CHECK_FALSE(dir.path.empty());
+    auto node = renderBigNodeFile(spec);
+    CHECK_TRUE(node.has_value());
+    std::ofstream(dir.path + "/" + kBigNodeFile) << *node;
+    for (std::uint32_t p = 0; p < parts; ++p) {
+        auto part = renderBigPart(spec, parts, p);
+        CHECK_TRUE(part.has_value());
+        std::ofstream(dir.path + "/" + bigPartFileName(p)) << *part;
+    }
+    auto loaded = state::loadSnapshot(dir.path);
+    LONGS_EQUAL(parts + 1, loaded.files.size());
+    CHECK_TRUE(compileLoaded(spec, loaded) == compile(spec));
+
+    for (std::uint32_t s = 0; s < spec.services; ++s) {
+        auto part = renderBigPart(spec, parts, bigPartOf(spec, parts, s));
+        std::string needle = "name = \"svc-" + std::to_string(s) + "\"\n";
+        CHECK_TEXT(part->find(needle) != std::string::npos, needle.c_str());
+    }
+    STRCMP_EQUAL("services-0006.toml", bigPartFileName(6).c_str());
+    CHECK_FALSE(renderBigPart(spec, parts, parts).has_value());
+    CHECK_FALSE(renderBigPart(spec, spec.services + 1, 0).has_value());
 }

@@ -7,8 +7,10 @@
 // packets use the new set), polled every kPollMicros. It then waits for the
 // daemon to report the new generation, so changes never overlap, and also
 // reports rename -> generation applied (appliedUsec: the whole reload).
+// With --split PARTS the snapshot is big-snapshot's directory layout and a
+// change rewrites (renames into place) only the part holding the service.
 //
-//   reload-latency --snapshot FILE --maps DIR --socket PATH
+//   reload-latency --snapshot FILE|DIR --maps DIR --socket PATH [--split PARTS]
 //                  [--services 10000] [--endpoints 100000] [--node node] [--changes 50] [--verbose]
 #include <time.h>
 
@@ -16,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +44,7 @@ struct Args {
     std::string snapshot, maps, socket;
     BigSnapshotSpec spec;
     std::uint32_t changes = 50;
+    std::uint32_t parts = 0;  // 0: one file
     bool verbose = false;
 };
 
@@ -81,6 +85,8 @@ bool parse(int argc, char** argv, Args& a) {
             a.spec.endpoints = n;
         else if (flag == "--changes" && count(value, n))
             a.changes = n;
+        else if (flag == "--split" && count(value, n) && n > 0)
+            a.parts = n;
         else
             return false;
     }
@@ -116,15 +122,23 @@ public:
         const datapath::FrontendKey key{bigServiceClusterIp(service), kBigServicePort, datapath::L4Protocol::Tcp,
                                         datapath::ServiceScope::Internal};
 
-        auto text = renderBigSnapshot(spec);
+        std::string file = args_.snapshot;
+        std::optional<std::string> text;
+        if (args_.parts) {
+            const std::uint32_t part = bigPartOf(spec, args_.parts, service);
+            file += "/" + bigPartFileName(part);
+            text = renderBigPart(spec, args_.parts, part);
+        } else {
+            text = renderBigSnapshot(spec);
+        }
         if (!text) return Error::logical("reload-latency: the snapshot spec is out of range");
-        if (auto ok = stageSnapshot(args_.snapshot, *text); !ok) return ok.error();
+        if (auto ok = stageSnapshot(file, *text); !ok) return ok.error();
         auto before = client_.status();
         if (!before) return before.error();
 
         const auto start = Clock::now();
         const std::uint64_t startUsec = realtimeUsec();
-        if (auto ok = commitSnapshot(args_.snapshot); !ok) return ok.error();
+        if (auto ok = commitSnapshot(file); !ok) return ok.error();
         for (;;) {
             auto got = probe_.backendCount(key);
             if (!got) return got.error();
@@ -173,8 +187,8 @@ int main(int argc, char** argv) {
     Args args;
     if (!parse(argc, argv, args)) {
         std::fprintf(stderr,
-                     "usage: reload-latency --snapshot FILE --maps DIR --socket PATH [--services N] [--endpoints N] "
-                     "[--node NAME] [--changes N] [--verbose]\n");
+                     "usage: reload-latency --snapshot FILE|DIR --maps DIR --socket PATH [--split PARTS] "
+                     "[--services N] [--endpoints N] [--node NAME] [--changes N] [--verbose]\n");
         return 2;
     }
     auto probe = FrontendProbe::open(args.maps);
@@ -198,8 +212,9 @@ int main(int argc, char** argv) {
         mapMs.push_back(sample->mapMs);
         appliedMs.push_back(sample->appliedMs);
     }
-    std::printf("one endpoint added or removed, %u services / %u endpoints, %u changes:\n", args.spec.services,
-                args.spec.endpoints, args.changes);
+    std::printf("one endpoint added or removed, %u services / %u endpoints, %u changes, %s:\n", args.spec.services,
+                args.spec.endpoints, args.changes,
+                args.parts ? ("directory of " + std::to_string(args.parts + 1) + " files").c_str() : "one file");
     report("rename -> datapath map holds the change", mapMs);
     report("rename -> daemon reports the generation", appliedMs);
     std::printf("RESULT map_p50_ms=%.1f map_p99_ms=%.1f map_max_ms=%.1f applied_p50_ms=%.1f applied_p99_ms=%.1f\n",

@@ -28,6 +28,8 @@ public:
         if (id >= next_) next_ = id >= maxId_ ? first_ : id + 1;
     }
 
+    bool knows(const Key& key) const { return ids_.contains(key); }
+
     std::uint32_t idFor(const Key& key) {
         if (auto it = ids_.find(key); it != ids_.end()) return it->second;
         std::uint32_t id = next_;
@@ -35,6 +37,9 @@ public:
         ids_.emplace(key, id);
         return id;
     }
+
+    // Forgets `key`; its id is not handed out again before the space wraps.
+    void release(const Key& key) { ids_.erase(key); }
 
     // Forgets every key not in `live`.
     void retain(const std::set<Key>& live) {

@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "compiler/service_compile.h"
 #include "compiler/service_frontends.h"
 
 namespace nodeplane::compiler {
@@ -137,17 +138,106 @@ void sortAndDeduplicate(DesiredServices& d, InputErrors& warnings) {
 
 std::string serviceKey(const state::Service& service) { return service.namespace_ + "/" + service.name; }
 
-ServicesResult compileServices(const state::Model& model, const ServiceLimits& limits) {
+NodeFacts nodeFactsOf(const state::Model& model) {
+    NodeFacts facts;
+    facts.name = model.node;
+    if (const state::Node* self = model.thisNode()) {
+        if (auto it = self->labels.find(kZoneLabel); it != self->labels.end()) facts.zone = it->second;
+        facts.addresses = self->addresses;
+    }
+    return facts;
+}
+
+CompiledService compileService(const state::Service& svc, const std::vector<const state::EndpointSlice*>& slices,
+                               const NodeFacts& node) {
+    CompiledService out;
+    // kube-proxy's ShouldSkipService: ExternalName is DNS only; a headless
+    // service (no cluster IP) is resolved by DNS to its endpoints.
+    if (svc.type == state::ServiceType::ExternalName || svc.clusterIPs.empty()) {
+        out.skipped = true;
+        return out;
+    }
+    const std::string key = serviceKey(svc);
+    // Refused, not ignored: SCTP's CRC32c covers the ports and cannot be
+    // updated incrementally, so the datapath cannot translate it.
+    for (const auto& sp : svc.ports)
+        if (sp.protocol == state::Protocol::SCTP)
+            out.errors.push_back(objectError(
+                svc, "port " + (sp.name.empty() ? std::to_string(sp.port) : sp.name) +
+                         " is SCTP, which nodeplane's datapath cannot translate (its CRC32c checksum cannot "
+                         "be updated in place); remove the port or serve it without a Service VIP"));
+    std::set<IpAddress> localReady;
+    for (IpFamily family : familiesOf(svc)) {
+        for (const auto& sp : svc.ports) {
+            ServicePortBackends b;
+            b.service = key;
+            b.portName = sp.name;
+            b.family = family;
+            b.protocol = sp.protocol;
+            b.port = sp.port;
+            b.policies = policiesOf(svc, sp, family);
+            b.sessionAffinity = svc.sessionAffinity == state::SessionAffinity::ClientIP;
+            b.affinityTimeoutSeconds = b.sessionAffinity ? svc.sessionAffinityTimeoutSeconds : 0;
+            auto endpoints = gatherEndpoints(slices, sp, family, node.name);
+            for (const auto& ep : endpoints)
+                if (ep.local && ep.ready) localReady.insert(ep.ip);
+            b.endpoints = categorizeEndpoints(endpoints, b.policies, node.zone);
+            auto portIndex = static_cast<std::uint32_t>(out.ports.size());
+            out.ports.push_back(std::move(b));
+            appendFrontends(FrontendInputs{svc, sp, out.ports.back(), portIndex, node.addresses}, out.frontends);
+        }
+    }
+    out.localReady = static_cast<std::uint32_t>(localReady.size());
+    // The health check node port exists for eTP Local LoadBalancers
+    // (apiservice.NeedsHealthCheck).
+    out.healthCheck = svc.type == state::ServiceType::LoadBalancer &&
+                      svc.externalTrafficPolicy == state::TrafficPolicy::Local && svc.healthCheckNodePort != 0;
+    return out;
+}
+
+ServicesResult assembleServices(const std::vector<ServiceInOrder>& services, const ServiceLimits& limits) {
     ServicesResult result;
     DesiredServices& d = result.desired;
-    const state::Node* self = model.thisNode();
-    std::string zone;
-    std::vector<IpAddress> nodeAddresses;
-    if (self) {
-        if (auto it = self->labels.find(kZoneLabel); it != self->labels.end()) zone = it->second;
-        nodeAddresses = self->addresses;
+    std::uint32_t serviceCount = 0;
+    bool backendLimitHit = false;
+    for (const auto& [svc, compiled] : services) {
+        if (compiled->skipped) continue;
+        if (++serviceCount == limits.maxServices + 1ULL) {
+            result.errors.push_back(objectError(*svc, "the state has more than " + std::to_string(limits.maxServices) +
+                                                          " services, the datapath's limit"));
+        }
+        const std::string key = serviceKey(*svc);
+        d.clusterIPs.insert(d.clusterIPs.end(), svc->clusterIPs.begin(), svc->clusterIPs.end());
+        result.errors.insert(result.errors.end(), compiled->errors.begin(), compiled->errors.end());
+        const auto base = static_cast<std::uint32_t>(d.ports.size());
+        for (auto& b : compiled->ports) {
+            d.backendEntries += b.endpoints.cluster.size() + b.endpoints.local.size();
+            if (!backendLimitHit && d.backendEntries > limits.maxBackendEntries) {
+                backendLimitHit = true;
+                std::string portName = b.portName.empty() ? std::to_string(b.port) : b.portName;
+                result.errors.push_back(objectError(
+                    *svc, "port " + portName + " brings the service backend entries to " +
+                              std::to_string(d.backendEntries) + ", more than the datapath's limit of " +
+                              std::to_string(limits.maxBackendEntries)));
+            }
+            d.ports.push_back(std::move(b));
+        }
+        for (const auto& f : compiled->frontends) {
+            d.frontends.push_back(f);
+            d.frontends.back().portIndex += base;
+        }
+        if (compiled->localReady) d.localReadyEndpoints[key] = compiled->localReady;
+        if (compiled->healthCheck)
+            d.healthChecks.push_back(HealthCheckService{key, svc->healthCheckNodePort, compiled->localReady});
     }
+    std::sort(d.clusterIPs.begin(), d.clusterIPs.end());
+    d.clusterIPs.erase(std::unique(d.clusterIPs.begin(), d.clusterIPs.end()), d.clusterIPs.end());
+    sortAndDeduplicate(d, result.warnings);
+    return result;
+}
 
+ServicesResult compileServices(const state::Model& model, const ServiceLimits& limits) {
+    const NodeFacts node = nodeFactsOf(model);
     std::vector<const state::Service*> services;
     for (const auto& s : model.services) services.push_back(&s);
     std::sort(services.begin(), services.end(), [](const auto* a, const auto* b) {
@@ -156,76 +246,16 @@ ServicesResult compileServices(const state::Model& model, const ServiceLimits& l
     const SliceIndex slices = indexSlices(model);
     static const std::vector<const state::EndpointSlice*> kNoSlices;
 
-    std::uint32_t serviceCount = 0;
-    bool backendLimitHit = false;
+    std::vector<CompiledService> compiled;
+    compiled.reserve(services.size());
+    std::vector<ServiceInOrder> inOrder;
+    inOrder.reserve(services.size());
     for (const auto* svc : services) {
-        // kube-proxy's ShouldSkipService: ExternalName is DNS only; a headless
-        // service (no cluster IP) is resolved by DNS to its endpoints.
-        if (svc->type == state::ServiceType::ExternalName || svc->clusterIPs.empty()) continue;
-        if (++serviceCount == limits.maxServices + 1ULL) {
-            result.errors.push_back(objectError(*svc, "the state has more than " + std::to_string(limits.maxServices) +
-                                                          " services, the datapath's limit"));
-        }
         auto found = slices.find({svc->namespace_, svc->name});
-        const auto& svcSlices = found == slices.end() ? kNoSlices : found->second;
-        const std::string key = serviceKey(*svc);
-        d.clusterIPs.insert(d.clusterIPs.end(), svc->clusterIPs.begin(), svc->clusterIPs.end());
-
-        // Refused, not ignored: SCTP's CRC32c covers the ports and cannot be
-        // updated incrementally, so the datapath cannot translate it.
-        for (const auto& sp : svc->ports)
-            if (sp.protocol == state::Protocol::SCTP)
-                result.errors.push_back(objectError(
-                    *svc, "port " + (sp.name.empty() ? std::to_string(sp.port) : sp.name) +
-                              " is SCTP, which nodeplane's datapath cannot translate (its CRC32c checksum cannot "
-                              "be updated in place); remove the port or serve it without a Service VIP"));
-        std::set<IpAddress> localReady;
-        for (IpFamily family : familiesOf(*svc)) {
-            for (const auto& sp : svc->ports) {
-                ServicePortBackends b;
-                b.service = key;
-                b.portName = sp.name;
-                b.family = family;
-                b.protocol = sp.protocol;
-                b.port = sp.port;
-                b.policies = policiesOf(*svc, sp, family);
-                b.sessionAffinity = svc->sessionAffinity == state::SessionAffinity::ClientIP;
-                b.affinityTimeoutSeconds = b.sessionAffinity ? svc->sessionAffinityTimeoutSeconds : 0;
-                auto endpoints = gatherEndpoints(svcSlices, sp, family, model.node);
-                for (const auto& ep : endpoints)
-                    if (ep.local && ep.ready) localReady.insert(ep.ip);
-                b.endpoints = categorizeEndpoints(endpoints, b.policies, zone);
-
-                d.backendEntries += b.endpoints.cluster.size() + b.endpoints.local.size();
-                if (!backendLimitHit && d.backendEntries > limits.maxBackendEntries) {
-                    backendLimitHit = true;
-                    std::string portName = sp.name.empty() ? std::to_string(sp.port) : sp.name;
-                    result.errors.push_back(objectError(
-                        *svc, "port " + portName + " brings the service backend entries to " +
-                                  std::to_string(d.backendEntries) + ", more than the datapath's limit of " +
-                                  std::to_string(limits.maxBackendEntries)));
-                }
-
-                auto portIndex = static_cast<std::uint32_t>(d.ports.size());
-                d.ports.push_back(std::move(b));
-                appendFrontends(FrontendInputs{*svc, sp, d.ports.back(), portIndex, nodeAddresses}, d.frontends);
-            }
-        }
-        if (!localReady.empty()) d.localReadyEndpoints[key] = static_cast<std::uint32_t>(localReady.size());
-
-        // The health check node port exists for eTP Local LoadBalancers
-        // (apiservice.NeedsHealthCheck).
-        if (svc->type == state::ServiceType::LoadBalancer &&
-            svc->externalTrafficPolicy == state::TrafficPolicy::Local && svc->healthCheckNodePort != 0) {
-            d.healthChecks.push_back(
-                HealthCheckService{key, svc->healthCheckNodePort, static_cast<std::uint32_t>(localReady.size())});
-        }
+        compiled.push_back(compileService(*svc, found == slices.end() ? kNoSlices : found->second, node));
     }
-
-    std::sort(d.clusterIPs.begin(), d.clusterIPs.end());
-    d.clusterIPs.erase(std::unique(d.clusterIPs.begin(), d.clusterIPs.end()), d.clusterIPs.end());
-    sortAndDeduplicate(d, result.warnings);
-    return result;
+    for (std::size_t i = 0; i < services.size(); ++i) inOrder.push_back({services[i], &compiled[i]});
+    return assembleServices(inOrder, limits);
 }
 
 }  // namespace nodeplane::compiler

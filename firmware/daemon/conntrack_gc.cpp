@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace nodeplane::daemon {
 
@@ -160,7 +161,8 @@ FlowState flowState(const FlowEntries& flow) {
     const ConntrackEntry& any = flow.original ? *flow.original : *flow.reply;
     // An ORIGINAL whose REPLY is gone cannot carry replies any more: it
     // counts as unreplied whatever it saw before.
-    const bool replied = flow.reply && replySeen(*flow.reply);
+    // A flow NetworkPolicy tracks has its one entry for both directions.
+    const bool replied = (flow.reply && replySeen(*flow.reply)) || (flow.original && flow.original->replied);
     if (any.protocol == datapath::L4Protocol::Tcp) {
         if (closingSeen(flow.original) || closingSeen(flow.reply)) return FlowState::TcpClosing;
         return replied ? FlowState::TcpEstablished : FlowState::TcpSynSent;
@@ -216,10 +218,21 @@ std::uint64_t monotonicNowNs() {
 
 Result<GcPassReport> runConntrackGcPass(const ConntrackGcTables& tables, const ConntrackTimeouts& timeouts,
                                         const MonotonicClock& clock) {
-    auto backends = tables.backends.list();
-    if (!backends) return backends.error();
-    auto frontends = tables.revNat.list();
-    if (!frontends) return frontends.error();
+    // Read only once a flow needs its partner looked up: at 100,000
+    // backends the listing is 100,000 bpf() calls, which an empty or young
+    // conntrack table never needs, and the pass holds the event loop.
+    std::optional<BackendsById> backends;
+    std::optional<FrontendsByRevNat> frontends;
+    auto readTargets = [&]() -> Status {
+        if (backends) return {};
+        auto b = tables.backends.list();
+        if (!b) return b.error();
+        auto f = tables.revNat.list();
+        if (!f) return f.error();
+        backends = std::move(b).value();
+        frontends = std::move(f).value();
+        return {};
+    };
 
     GcPassReport report;
     std::map<ConntrackKey, DoomedFlow> doomed;
@@ -230,6 +243,7 @@ Result<GcPassReport> runConntrackGcPass(const ConntrackGcTables& tables, const C
         // A flow is never idler than any of its entries: an entry seen within
         // the shortest timeout keeps its flow, and needs no partner lookup.
         if (idleSince(entry.lastSeenNs, nowNs) <= shortestNs) return {};
+        if (auto read = readTargets(); !read) return read;
         auto flow = readFlow(tables.conntrack, entry, *backends, *frontends);
         if (!flow) return flow.error();
         if (judgeFlow(flow->view(), nowNs, timeouts).expired) remember(doomed, *flow);

@@ -10,7 +10,6 @@
 #include "datapath/cgroup.h"
 #include "datapath/netns_cookie.h"
 #include "health/health_server.h"
-#include "state/snapshot_loader.h"
 
 namespace nodeplane::daemon {
 
@@ -199,7 +198,10 @@ std::vector<std::string> Daemon::externalInterfaceNames() const {
 
 Result<std::string> Daemon::loadAndApply(const char* why) {
     const auto& path = config_.config.state.snapshot;
-    auto loaded = state::loadSnapshot(path);
+    const auto began = std::chrono::steady_clock::now();
+    // Only the files that changed since the last load are parsed again.
+    const auto& loaded = snapshots_.load(path);
+    const auto parsed = std::chrono::steady_clock::now();
     InputErrors errors = loaded.errors;
     if (errors.empty() && loaded.model.node != config_.config.node.name) {
         errors.push_back({path, 0, 0, "", "node",
@@ -207,17 +209,20 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
                               config_.config.node.name + "' ([node] name)"});
     }
     compiler::CompileResult compiled;
-    compiler::ServicesResult services;
+    // Services whose inputs did not change since the last load keep their
+    // compiled form; valid until the next compile.
+    const compiler::ServicesResult* services = nullptr;
     if (errors.empty()) {
         compiled = compiler::compileNode(loaded.model, {.maxLocalEndpoints = config_.config.datapath.maxLocalEndpoints},
                                          endpointIds_);
-        services = compiler::compileServices(loaded.model, {.maxBackendEntries = config_.config.datapath.maxBackendEntries,
-                                                            .maxServices = config_.config.datapath.maxServices});
+        services = &serviceCompiler_.compile(loaded.model,
+                                             {.maxBackendEntries = config_.config.datapath.maxBackendEntries,
+                                              .maxServices = config_.config.datapath.maxServices});
         errors = compiled.errors;
-        errors.insert(errors.end(), services.errors.begin(), services.errors.end());
+        errors.insert(errors.end(), services->errors.begin(), services->errors.end());
         for (auto& e : errors)
             if (e.file.empty()) e.file = path;
-        for (const auto& w : services.warnings) spdlog::warn("{}", w.toString());
+        for (const auto& w : services->warnings) spdlog::warn("{}", w.toString());
         for (auto& w : compiled.warnings) {
             if (w.file.empty()) w.file = path;
             spdlog::warn("{}", w.toString());
@@ -231,14 +236,19 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
         notifier_.status(summary());
         return Error::logical(lastRefusal_);
     }
+    const auto compiledAt = std::chrono::steady_clock::now();
     desired_ = std::move(compiled.desired);
     lastRefusal_.clear();
     reconcileNow();
-    applyServices(services.desired, loaded.model);
+    applyServices(services->desired, loaded.model);
     ++generation_;
     appliedAt_ = std::chrono::system_clock::now();
-    spdlog::info("Applied generation {} ({}): {} local endpoints on {} pod interfaces", generation_, why,
-                 desired_->localEndpoints.size(), desired_->podInterfaces.size());
+    auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+    spdlog::info("Applied generation {} ({}): {} local endpoints on {} pod interfaces; {} of {} files parsed "
+                 "({:.1f} ms), {} of {} services compiled ({:.1f} ms), applied in {:.1f} ms",
+                 generation_, why, desired_->localEndpoints.size(), desired_->podInterfaces.size(),
+                 snapshots_.lastParsed(), loaded.files.size(), ms(began, parsed), serviceCompiler_.lastCompiled(),
+                 loaded.model.services.size(), ms(parsed, compiledAt), ms(compiledAt, std::chrono::steady_clock::now()));
     updatePhase();
     return "applied generation " + std::to_string(generation_);
 }
@@ -258,7 +268,7 @@ void Daemon::applyServices(const compiler::DesiredServices& services, const stat
     if (auto set = datapath_->setMasqueradeAddress(masquerade); !set)
         spdlog::error("Failed to set the masquerade address: {}", set.error().message);
     auto maps = planServiceMaps(services, nodeAddresses, serviceIds_);
-    auto report = serviceReconciler_->apply(maps);
+    auto report = serviceReconciler_->apply(std::move(maps));
     if (!report) {
         // The compiler checked capacity, so this is the kernel refusing a
         // write; the next reload retries from what the maps then hold.

@@ -14,6 +14,7 @@
 #include "common/event.h"
 #include "common/result.h"
 #include "compiler/desired_node.h"
+#include "compiler/service_compile_cache.h"
 #include "compiler/services.h"
 #include "config/config.h"
 #include "daemon/conntrack_gc_timer.h"
@@ -29,6 +30,7 @@
 #include "netlink/link_watcher.h"
 #include "netlink/route_table.h"
 #include "netlink/sysctl.h"
+#include "state/snapshot_cache.h"
 
 namespace nodeplane::daemon {
 
@@ -100,12 +102,17 @@ private:
     std::unique_ptr<health::HttpListener> health_;
     std::unique_ptr<bus::ControlServer> control_;
 
+    state::SnapshotCache snapshots_;
+    compiler::ServiceCompileCache serviceCompiler_;
     compiler::EndpointIdAllocator endpointIds_;
     std::optional<compiler::DesiredNode> desired_;  // of the last good state
     std::vector<std::string> pendingInterfaces_;
     std::uint64_t generation_ = 0;
     std::optional<std::chrono::system_clock::time_point> appliedAt_;
     std::string lastRefusal_;
+    static constexpr std::chrono::milliseconds kMapCountsMaxAge{1000};
+    std::vector<bus::MapStatus> mapCounts_;  // the maps' fill levels as last counted
+    std::optional<std::chrono::steady_clock::time_point> mapCountsAt_;
     Phase phase_ = Phase::Starting;
     SystemdNotifier notifier_;
     int exitCode_ = 0;

@@ -58,15 +58,23 @@ bus::NodeStatus Daemon::status() {
     for (int ifindex : reconciler_->attachedPods()) describe(ifindex, "pod");
 
     s.conntrack = conntrackGc_->pressure();
-    if (auto maps = datapath_->maps()) {
-        for (const auto& m : *maps) {
-            s.maps.push_back({m.name, m.type, m.maxEntries, m.entries});
-            // Counted just now, fresher than the last ageing pass's count.
-            if (m.name == NP_MAP_CONNTRACK) s.conntrack.entries = m.entries;
+    // Counting walks every map (a million entries at scale, tens of ms with
+    // the loop held): a monitor polling status must not hold up reloads, so
+    // counts are reused for up to kMapCountsMaxAge.
+    const auto now = std::chrono::steady_clock::now();
+    if (!mapCountsAt_ || now - *mapCountsAt_ >= kMapCountsMaxAge) {
+        if (auto maps = datapath_->maps()) {
+            mapCounts_.clear();
+            for (const auto& m : *maps) mapCounts_.push_back({m.name, m.type, m.maxEntries, m.entries});
+            mapCountsAt_ = now;
+        } else {
+            spdlog::warn("Failed to read map fill levels: {}, ignoring", maps.error().message);
         }
-    } else {
-        spdlog::warn("Failed to read map fill levels: {}, ignoring", maps.error().message);
     }
+    s.maps = mapCounts_;
+    for (const auto& m : s.maps)
+        // Counted within a second, fresher than the last ageing pass's count.
+        if (m.name == NP_MAP_CONNTRACK) s.conntrack.entries = m.entries;
     if (auto counters = datapath_->stats().counters()) {
         for (const auto& c : *counters) s.stats.push_back({c.name, c.packets});
     }

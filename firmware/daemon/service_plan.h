@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "compiler/services.h"
-#include "daemon/id_allocator.h"
+#include "common/id_allocator.h"
 #include "datapath/service_types.h"
 #include "datapath/source_ranges.h"
 
@@ -31,10 +31,28 @@ namespace nodeplane::daemon {
 using BackendSetKey = std::tuple<std::string, std::string, IpFamily, state::Protocol, compiler::BackendSet>;
 using FrontendIdKey = std::tuple<IpAddress, std::uint16_t, state::Protocol>;
 
+// A backend set as the last plan made it: the backends it lists and their
+// ids. A set whose list is unchanged reuses them without looking each
+// backend's id up again (100,000 lookups and liveness checks per plan were
+// most of a reload at scale).
+struct PlannedSet {
+    std::vector<datapath::Backend> backends;
+    std::vector<datapath::BackendId> ids;
+    std::uint64_t plan = 0;  // the plan that last used it
+};
+
 struct ServiceIds {
     IdAllocator<BackendSetKey> services{0x7fffffff};
     IdAllocator<FrontendIdKey> revNat{0x7fffffff};
+    // A backend keeps its id while any planned set lists it.
     IdAllocator<datapath::Backend> backends{datapath::kMaxBackendId};
+    std::map<datapath::Backend, std::uint32_t> backendUsers;  // planned sets listing each backend
+    std::map<BackendSetKey, PlannedSet> sets;
+    std::uint64_t plans = 0;
+    // The set each frontend pointed at when a restarted daemon adopted the
+    // maps. The first plan gives a backend set the id its frontends already
+    // use (so a restart re-points nothing), then forgets these.
+    std::map<datapath::FrontendKey, std::uint32_t> adoptedSets;
 };
 
 struct ServiceMaps {

@@ -3,7 +3,15 @@
 // backends and reverse-NAT targets first, then backend sets (each flips
 // atomically), then frontends, and only then what is no longer wanted; a
 // removed backend's conntrack entries go with it so no flow is pinned to it.
+//
+// What the maps hold is known from memory: the last ServiceMaps applied
+// whole. The kernel is read back only when that is unknown (before the first
+// apply, when a previous daemon's maps are adopted, and after a failed apply
+// left them somewhere in between): at 100,000 backends a read-back is
+// hundreds of thousands of bpf() calls, far more than one change writes.
 #pragma once
+
+#include <optional>
 
 #include "daemon/service_plan.h"
 #include "datapath/backends.h"
@@ -25,20 +33,34 @@ struct ServiceReconcileReport {
     int writes = 0;    // map entries created or changed, sets flipped
     int removals = 0;  // map entries removed
     std::size_t flowsCut = 0;  // conntrack entries of removed backends
+    bool readBack = false;     // the maps were read back from the kernel first
 };
 
 class ServiceReconciler {
 public:
     explicit ServiceReconciler(ServiceTables tables) : tables_(tables) {}
 
-    // Reads back the ids a previous daemon allocated, so a restart keeps
-    // backend and reverse-NAT ids that live conntrack entries name.
+    // Reads back what a previous daemon left: its backend and reverse-NAT
+    // ids (live conntrack entries name them) and the set each frontend
+    // points at, so the first plan can keep those too. Remembers the read as
+    // what the maps hold.
     Status adopt(ServiceIds& ids);
 
-    Result<ServiceReconcileReport> apply(const ServiceMaps& desired);
+    // Makes the maps hold `desired`. On success it is remembered as what the
+    // maps hold; on failure the next apply reads the kernel back first.
+    Result<ServiceReconcileReport> apply(ServiceMaps desired);
+
+    // What the maps hold as far as this reconciler knows (nullopt: unknown
+    // until the next apply reads it back).
+    const std::optional<ServiceMaps>& applied() const { return applied_; }
 
 private:
+    Result<ServiceMaps> readBack() const;
+    Status write(const ServiceMaps& desired, const ServiceMaps& actual, ServiceReconcileReport& report);
+    Status remove(const ServiceMaps& desired, const ServiceMaps& actual, ServiceReconcileReport& report);
+
     ServiceTables tables_;
+    std::optional<ServiceMaps> applied_;
 };
 
 }  // namespace nodeplane::daemon

@@ -53,30 +53,53 @@ Status SnapshotWatcher::arm() {
     return {};
 }
 
+std::uint64_t SnapshotWatcher::settleAfter(const std::vector<WatchEvent>& events, const std::string& watchedName) {
+    bool relevant = false;
+    bool complete = false;  // a watched file was renamed into place or closed after writing
+    bool leaving = false;   // a file of a directory snapshot went away
+    for (const auto& ev : events) {
+        if (ev.mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_Q_OVERFLOW)) {
+            relevant = true;
+        } else if (watchedName.empty()) {
+            // A directory snapshot's *.toml files: one renamed into place or
+            // closed after writing is whole, as a single file is; a file
+            // leaving may be the start of a rearrangement.
+            if (ev.name.size() > 5 && ev.name.ends_with(".toml") && ev.name[0] != '.') {
+                relevant = true;
+                complete |= (ev.mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) != 0;
+                leaving |= (ev.mask & (IN_DELETE | IN_MOVED_FROM)) != 0;
+            }
+        } else if (ev.name == watchedName) {
+            relevant = true;
+            complete |= (ev.mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) != 0;
+        }
+    }
+    if (!relevant) return 0;
+    return complete && !leaving ? kCompleteSettleUsec : kSettleUsec;
+}
+
 int SnapshotWatcher::onInotify(sd_event_source*, int fd, uint32_t, void* userdata) noexcept {
     auto* self = static_cast<SnapshotWatcher*>(userdata);
     alignas(struct inotify_event) std::array<char, 8192> buf;
-    bool relevant = false;
-    bool complete = false;  // the watched file was renamed into place or closed after writing
-    for (;;) {
-        ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n <= 0) break;
-        for (char* p = buf.data(); p < buf.data() + n;) {
-            auto* ev = reinterpret_cast<struct inotify_event*>(p);
-            std::string name = ev->len ? std::string(ev->name) : std::string();
-            if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_Q_OVERFLOW)) {
-                relevant = true;
-            } else if (self->watchedName_.empty()) {
-                relevant |= name.size() > 5 && name.ends_with(".toml") && name[0] != '.';
-            } else if (name == self->watchedName_) {
-                relevant = true;
-                complete |= (ev->mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) != 0;
+    std::vector<WatchEvent> events;
+    std::vector<std::string> names;  // owns what the events' names view
+    try {
+        for (;;) {
+            ssize_t n = ::read(fd, buf.data(), buf.size());
+            if (n <= 0) break;
+            for (char* p = buf.data(); p < buf.data() + n;) {
+                auto* ev = reinterpret_cast<struct inotify_event*>(p);
+                names.emplace_back(ev->len ? ev->name : "");
+                events.push_back({ev->mask, {}});
+                p += sizeof(struct inotify_event) + ev->len;
             }
-            p += sizeof(struct inotify_event) + ev->len;
         }
+        for (std::size_t i = 0; i < events.size(); ++i) events[i].name = names[i];
+    } catch (const std::exception& e) {
+        spdlog::error("Failed to read snapshot change events: {}", e.what());
+        return 0;
     }
-    if (relevant) {
-        const std::uint64_t settle = complete ? kCompleteSettleUsec : kSettleUsec;
+    if (const std::uint64_t settle = settleAfter(events, self->watchedName_); settle != 0) {
         sd_event_source_set_time(self->settleTimer_.get(), monotonicDeadline(self->loop_, settle));
         sd_event_source_set_enabled(self->settleTimer_.get(), SD_EVENT_ONESHOT);
     }

@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/event.h"
 #include "common/result.h"
@@ -20,9 +22,21 @@ public:
 
     // How long the path must stay quiet before the callback runs.
     static constexpr std::uint64_t kSettleUsec = 150'000;
-    // A single-file snapshot renamed into place or closed after writing is
-    // whole: a short wait only folds a burst of such events into one load.
+    // A snapshot file (the single file, or one of a directory's) renamed
+    // into place or closed after writing is whole: a short wait only folds a
+    // burst of such events into one load.
     static constexpr std::uint64_t kCompleteSettleUsec = 5'000;
+
+    // One inotify event: its mask and the file name it is about ("" for the
+    // watched directory itself).
+    struct WatchEvent {
+        std::uint32_t mask = 0;
+        std::string_view name;
+    };
+    // How long to wait after a batch of events before loading (0: nothing
+    // relevant changed). `watchedName` is the snapshot file's name in the
+    // watched directory, empty when the snapshot is the directory.
+    static std::uint64_t settleAfter(const std::vector<WatchEvent>& events, const std::string& watchedName);
 
     // Heap-allocated because the event sources point back at the object.
     static Result<std::unique_ptr<SnapshotWatcher>> create(sd_event* loop, const std::string& path,

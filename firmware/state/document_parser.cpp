@@ -1,6 +1,7 @@
 #include "state/document_parser.h"
 
 #include "config/name_syntax.h"
+#include "config/toml_document.h"
 #include "state/field_readers.h"
 #include "state/object_readers.h"
 
@@ -56,6 +57,17 @@ void parseSnapshotDocument(const toml::table& document, const config::ErrorSink&
     readObjects(sink, root, "services", readService, out);
     readObjects(sink, root, "endpointSlices", readEndpointSlice, out);
     readObjects(sink, root, "networkPolicies", readNetworkPolicy, out);
+}
+
+void parseSnapshotText(const std::string& text, const std::string& fileName, ParsedSnapshot& out,
+                       InputErrors& errors) {
+    auto document = config::parseToml(text, fileName, errors);
+    if (!document) {
+        out.incomplete = true;
+        return;
+    }
+    config::ErrorSink sink{fileName, errors};
+    parseSnapshotDocument(*document, sink, out);
 }
 
 }  // namespace nodeplane::state

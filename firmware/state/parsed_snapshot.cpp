@@ -10,7 +10,34 @@ void moveAppend(std::vector<T>& to, std::vector<T>& from) {
     to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
+template <typename T>
+void moveShare(std::vector<T>& from, std::size_t& offset, std::size_t count, std::vector<T>& to) {
+    auto first = from.begin() + static_cast<std::ptrdiff_t>(offset);
+    to.assign(std::make_move_iterator(first), std::make_move_iterator(first + static_cast<std::ptrdiff_t>(count)));
+    offset += count;
+}
+
 }  // namespace
+
+ParsedSnapshot::Sizes ParsedSnapshot::sizes() const {
+    return {model.nodes.size(),        model.namespaces.size(),     model.pods.size(),
+            model.services.size(),     model.endpointSlices.size(), model.networkPolicies.size(),
+            nodeSettings.size(),       references.size(),           claims.size()};
+}
+
+ParsedSnapshot ParsedSnapshot::takeShare(Sizes& from, const Sizes& count) {
+    ParsedSnapshot out;
+    moveShare(model.nodes, from.nodes, count.nodes, out.model.nodes);
+    moveShare(model.namespaces, from.namespaces, count.namespaces, out.model.namespaces);
+    moveShare(model.pods, from.pods, count.pods, out.model.pods);
+    moveShare(model.services, from.services, count.services, out.model.services);
+    moveShare(model.endpointSlices, from.endpointSlices, count.endpointSlices, out.model.endpointSlices);
+    moveShare(model.networkPolicies, from.networkPolicies, count.networkPolicies, out.model.networkPolicies);
+    moveShare(nodeSettings, from.nodeSettings, count.nodeSettings, out.nodeSettings);
+    moveShare(references, from.references, count.references, out.references);
+    moveShare(claims, from.claims, count.claims, out.claims);
+    return out;
+}
 
 void ParsedSnapshot::append(ParsedSnapshot&& other) {
     moveAppend(model.nodes, other.model.nodes);

@@ -69,8 +69,20 @@ struct ParsedSnapshot {
     // format): checks across objects would only report the gaps it left.
     bool incomplete = false;
 
+    // How many of each this holds: a document's share of a merge.
+    struct Sizes {
+        std::size_t nodes = 0, namespaces = 0, pods = 0, services = 0, endpointSlices = 0, networkPolicies = 0;
+        std::size_t nodeSettings = 0, references = 0, claims = 0;
+    };
+    Sizes sizes() const;
+
     // Appends another document's objects and facts (directory merge).
     void append(ParsedSnapshot&& other);
+    // Moves out `count` of each starting at `from` (a document's share) and
+    // advances `from` past them; what is left here is moved-from until
+    // clear(). incomplete is not carried: the caller keeps it per document.
+    ParsedSnapshot takeShare(Sizes& from, const Sizes& count);
+    void clear() { *this = ParsedSnapshot{}; }
 };
 
 }  // namespace nodeplane::state

@@ -170,6 +170,16 @@ TEST(ConntrackGcPass, AnEmptyTableIsAPassToo) {
     LONGS_EQUAL(0, report.removed);
 }
 
+// The backend and reverse-NAT listings (100,000 bpf() calls at scale) are
+// read only for a flow that needs its partner found.
+TEST(ConntrackGcPass, AnEmptyOrYoungTableNeverListsTheBackends) {
+    t.backends.failList = "Failed to walk np_backends_v1";
+    passOk();
+    for (std::uint16_t port = 1000; port < 1010; ++port) t.add(replied(makeFlow(3600, {.clientPort = port}), 29));
+    GcPassReport report = passOk();
+    LONGS_EQUAL(20, report.seen);
+}
+
 TEST(ConntrackGcPass, FailuresStopThePassAndSayWhy) {
     t.add(makeFlow(100));
     t.conntrack.failLookups = "Failed to read from np_conntrack_v2";

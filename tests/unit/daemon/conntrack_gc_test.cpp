@@ -57,6 +57,17 @@ TEST(FlowStates, AFinOrRstInEitherDirectionIsClosing) {
     STRCMP_EQUAL("closing", name(stateOf(bitsOnly)));
 }
 
+TEST(FlowStates, APolicyFlowIsOneEntryThatKnowsItWasAnswered) {
+    // NetworkPolicy tracks a flow in its ORIGINAL alone (no REPLY entry).
+    auto f = makeFlow(5);
+    f.original.policy = true;
+    STRCMP_EQUAL("syn-sent", name(flowState({&f.original, nullptr})));
+    f.original.replied = true;
+    STRCMP_EQUAL("established", name(flowState({&f.original, nullptr})));
+    f.original.tcpFlags |= 0x01;
+    STRCMP_EQUAL("closing", name(flowState({&f.original, nullptr})));
+}
+
 TEST(FlowStates, UdpIsUnrepliedUntilTheBackendAnswers) {
     auto f = makeFlow(5, {.protocol = L4Protocol::Udp});
     f.original.lastSeenNs = kNow;  // the client keeps sending

@@ -56,8 +56,17 @@ struct FakeIdTable {
 };
 
 struct FakeBackends : BackendTable, FakeIdTable<Backend> {
-    Result<std::map<BackendId, Backend>> list() const override { return entries; }
+    mutable int lists = 0;
+    int failUpserts = 0;  // the next this many upserts fail as the kernel would
+    Result<std::map<BackendId, Backend>> list() const override {
+        ++lists;
+        return entries;
+    }
     Status upsert(BackendId id, const Backend& b) override {
+        if (failUpserts > 0) {
+            --failUpserts;
+            return Error::fromErrno(E2BIG, "Failed to write backend " + std::to_string(id));
+        }
         ++writes;
         entries[id] = b;
         return {};
@@ -276,4 +285,183 @@ TEST(ServiceReconciler, ExternalFrontendsTakeTheExternalRule) {
     const auto& dropping = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::External});
     CHECK(maps.backendSets.at(dropping.serviceId).empty());
     CHECK_FALSE(dropping.flags.rejectWithoutBackend);
+}
+
+// What the maps hold is remembered: a change costs its own writes, not a
+// read-back of every entry.
+TEST(ServiceReconciler, OnlyTheFirstApplyReadsTheMapsBack) {
+    auto first = apply(clusterIpService({"10.200.1.11"}));
+    CHECK(first.readBack);
+    int lists = backends.lists;
+    auto second = apply(clusterIpService({"10.200.1.11", "10.200.1.12"}));
+    CHECK_FALSE(second.readBack);
+    LONGS_EQUAL(lists, backends.lists);
+    LONGS_EQUAL(2, second.writes);  // the new backend and the set's flip
+    LONGS_EQUAL(2, backends.entries.size());
+}
+
+// A write the kernel refused leaves the maps between two states: the next
+// apply trusts the kernel, not memory, and finishes the job.
+TEST(ServiceReconciler, AfterAFailedApplyTheNextReadsTheMapsBack) {
+    apply(clusterIpService({"10.200.1.11"}));
+    backends.failUpserts = 1;
+    auto failed = reconciler->apply(planServiceMaps(clusterIpService({"10.200.1.11", "10.200.1.12"}), {}, ids));
+    CHECK_FALSE(failed.ok());
+    CHECK_FALSE(reconciler->applied().has_value());
+    // Meanwhile something else dropped an entry; only a read-back sees it.
+    revNat.entries.clear();
+    auto retried = apply(clusterIpService({"10.200.1.11", "10.200.1.12"}));
+    CHECK(retried.readBack);
+    LONGS_EQUAL(2, backends.entries.size());
+    LONGS_EQUAL(1, revNat.entries.size());
+    const auto& value = services.frontends.begin()->second;
+    LONGS_EQUAL(2, services.sets.at(value.serviceId).size());
+    CHECK(reconciler->applied().has_value());
+}
+
+namespace {
+
+// A LoadBalancer with eTP Local: pods use the Cluster set, outside clients
+// the Local one; plus the ClusterIP's port-0 refusals, a NodePort and a
+// source range: every kind of entry a restart must leave alone.
+compiler::DesiredServices loadBalancerService(std::vector<const char*> backends) {
+    auto d = clusterIpService(backends);
+    d.ports[0].endpoints.local.push_back(d.ports[0].endpoints.cluster[0]);
+    d.ports[0].endpoints.local[0].local = true;
+    d.clusterIPs.push_back(ip("10.96.0.10"));
+    compiler::Frontend lb = d.frontends[0];
+    lb.kind = compiler::FrontendKind::LoadBalancer;
+    lb.address = ip("198.51.100.10");
+    lb.fromExternal = {compiler::FlowVerdict::Forward, compiler::BackendSet::Local, false};
+    lb.restrictSources = true;
+    lb.sourceRanges = {*IpPrefix::parse("203.0.113.0/24")};
+    compiler::Frontend nodePort = lb;
+    nodePort.kind = compiler::FrontendKind::NodePort;
+    nodePort.address = ip("0.0.0.0");
+    nodePort.port = 30080;
+    nodePort.restrictSources = false;
+    nodePort.sourceRanges.clear();
+    d.frontends = {nodePort, d.frontends[0], lb};  // sorted by address
+    return d;
+}
+
+}  // namespace
+
+// A restarted daemon on the same state writes nothing: it keeps backend,
+// reverse-NAT and backend set ids, so no frontend is re-pointed.
+TEST(ServiceReconciler, ARestartOnTheSameStateWritesNothing) {
+    const std::vector<IpAddress> nodeAddresses{ip("192.168.50.2")};
+    auto d = loadBalancerService({"10.200.1.11", "10.200.2.20"});
+    CHECK(reconciler->apply(planServiceMaps(d, nodeAddresses, ids)).ok());
+    auto frontendsBefore = services.frontends;
+    auto setsBefore = services.sets;
+    int flips = services.flips;
+
+    ServiceReconciler restarted(ServiceTables{services, backends, revNat, ranges, conntrack});
+    ServiceIds fresh;
+    CHECK(restarted.adopt(fresh).ok());
+    auto r = restarted.apply(planServiceMaps(d, nodeAddresses, fresh));
+    CHECK_TEXT(r.ok(), r.ok() ? "" : r.error().message.c_str());
+    LONGS_EQUAL(0, r->writes);
+    LONGS_EQUAL(0, r->removals);
+    CHECK_FALSE(r->readBack);  // adopt() read them once
+    LONGS_EQUAL(flips, services.flips);
+    CHECK(frontendsBefore == services.frontends);
+    CHECK(setsBefore == services.sets);
+    LONGS_EQUAL(3, setsBefore.size());  // Cluster, Local and the port-0 refusals' empty set
+}
+
+// After a restart a changed endpoint list flips the set in place: the
+// frontends keep pointing at the id they had.
+TEST(ServiceReconciler, ARestartWithAChangeFlipsTheSetItHad) {
+    CHECK(reconciler->apply(planServiceMaps(clusterIpService({"10.200.1.11"}), {}, ids)).ok());
+    auto frontendsBefore = services.frontends;
+    int flips = services.flips;
+
+    ServiceReconciler restarted(ServiceTables{services, backends, revNat, ranges, conntrack});
+    ServiceIds fresh;
+    CHECK(restarted.adopt(fresh).ok());
+    auto r = restarted.apply(planServiceMaps(clusterIpService({"10.200.1.11", "10.200.1.12"}), {}, fresh));
+    CHECK(r.ok());
+    CHECK(frontendsBefore == services.frontends);
+    LONGS_EQUAL(flips + 1, services.flips);
+    LONGS_EQUAL(2, r->writes);  // the new backend, the flip
+    LONGS_EQUAL(0, r->removals);
+    LONGS_EQUAL(2, services.sets.at(services.frontends.begin()->second.serviceId).size());
+}
+
+// Two sets that shared an id before the restart (pods and outside clients
+// both used Cluster) cannot both keep it once the policy splits them.
+TEST(ServiceReconciler, ARestartGivesAnAdoptedSetIdToOneSetOnly) {
+    auto d = loadBalancerService({"10.200.1.11", "10.200.2.20"});
+    for (auto& f : d.frontends)
+        if (f.kind != compiler::FrontendKind::ClusterIP)
+            f.fromExternal = {compiler::FlowVerdict::Forward, compiler::BackendSet::Cluster, true};
+    CHECK(reconciler->apply(planServiceMaps(d, {}, ids)).ok());
+
+    ServiceReconciler restarted(ServiceTables{services, backends, revNat, ranges, conntrack});
+    ServiceIds fresh;
+    CHECK(restarted.adopt(fresh).ok());
+    auto split = loadBalancerService({"10.200.1.11", "10.200.2.20"});
+    auto maps = planServiceMaps(split, {}, fresh);
+    const auto& internal = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::Internal});
+    const auto& external = maps.frontends.at({ip("198.51.100.10"), 80, L4Protocol::Tcp, ServiceScope::External});
+    CHECK(internal.serviceId != external.serviceId);
+    LONGS_EQUAL(2, maps.backendSets.at(internal.serviceId).size());
+    LONGS_EQUAL(1, maps.backendSets.at(external.serviceId).size());
+    CHECK(restarted.apply(std::move(maps)).ok());
+}
+
+namespace {
+
+// x/web on 10.96.0.10 and x/api on 10.96.0.11, each with its backends.
+compiler::DesiredServices twoServices(std::vector<const char*> web, std::vector<const char*> api) {
+    auto d = clusterIpService(web);
+    auto other = clusterIpService(api);
+    other.ports[0].service = "x/api";
+    other.frontends[0].address = ip("10.96.0.11");
+    other.frontends[0].portIndex = 1;
+    d.ports.push_back(other.ports[0]);
+    d.frontends.push_back(other.frontends[0]);
+    return d;
+}
+
+std::vector<BackendId> setOf(const ServiceMaps& maps, const char* address) {
+    return maps.backendSets.at(maps.frontends.at({ip(address), 80, L4Protocol::Tcp, ServiceScope::Internal}).serviceId);
+}
+
+}  // namespace
+
+// A backend two services list has one id, kept while either lists it; once
+// none does its id is retired, not handed to the next backend.
+TEST(ServiceReconciler, ABackendKeepsItsIdWhileAnySetListsIt) {
+    auto maps = planServiceMaps(twoServices({"10.200.1.11", "10.200.1.12"}, {"10.200.1.11"}), {}, ids);
+    const BackendId shared = setOf(maps, "10.96.0.11").at(0);
+    LONGS_EQUAL(shared, setOf(maps, "10.96.0.10").at(0));
+    LONGS_EQUAL(2, maps.backends.size());
+
+    maps = planServiceMaps(twoServices({"10.200.1.12"}, {"10.200.1.11"}), {}, ids);
+    LONGS_EQUAL(shared, setOf(maps, "10.96.0.11").at(0));
+    CHECK(maps.backends.contains(shared));
+
+    maps = planServiceMaps(twoServices({"10.200.1.12"}, {}), {}, ids);
+    CHECK_FALSE(maps.backends.contains(shared));
+    LONGS_EQUAL(1, maps.backends.size());
+
+    maps = planServiceMaps(twoServices({"10.200.1.12"}, {"10.200.1.11"}), {}, ids);
+    const BackendId again = setOf(maps, "10.96.0.11").at(0);
+    CHECK(again != shared);
+    CHECK(maps.backends.at(again) == (Backend{ip("10.200.1.11"), 8080, L4Protocol::Tcp, false, false}));
+}
+
+// Plans of the same state are equal, and a removed service's set is gone.
+TEST(ServiceReconciler, PlansOfTheSameStateAreEqual) {
+    auto d = twoServices({"10.200.1.11", "10.200.1.12"}, {"10.200.1.13"});
+    auto first = planServiceMaps(d, {}, ids);
+    CHECK(first == planServiceMaps(d, {}, ids));
+    auto fewer = planServiceMaps(clusterIpService({"10.200.1.11", "10.200.1.12"}), {}, ids);
+    LONGS_EQUAL(1, fewer.frontends.size());
+    LONGS_EQUAL(2, fewer.backends.size());
+    LONGS_EQUAL(1, fewer.backendSets.size());
+    LONGS_EQUAL(1, ids.sets.size());
 }
