@@ -24,8 +24,9 @@ static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_pac
 	if (err != 0)
 		return err; /* dropped, or rejected back to the pod */
 	/* Egress policy sees the backend a service sent the flow to. */
-	if (src->flags & NP_ENDPOINT_F_EGRESS_ISOLATED) {
-		err = np_policy_enforce_v4(skb, pkt, src, NP_POLICY_EGRESS);
+	if (src->flags & (NP_ENDPOINT_F_EGRESS_ISOLATED | NP_ENDPOINT_F_INGRESS_ISOLATED)) {
+		err = np_policy_enforce_v4(skb, pkt, src, NP_POLICY_EGRESS,
+					   src->flags & NP_ENDPOINT_F_EGRESS_ISOLATED);
 		if (err < 0)
 			return err;
 	}

@@ -59,10 +59,14 @@ static __always_inline int np_policy_verdict(const struct np_endpoint_value *ep,
 	return 0;
 }
 
-/* Enforces `ep`'s policy in `direction` (the pod is isolated that way) on a
- * packet as it now is (after service translation). 0 lets it through. */
+/* A packet of pod `ep` in `direction` (after service translation), for a
+ * pod isolated in some direction. `decide`: the pod is isolated in this
+ * one, so a new flow needs its policy; otherwise the flow is only tracked,
+ * so that its replies find it when they meet the other direction's policy
+ * (a pod isolated for egress still answers the connections it accepts).
+ * 0 lets the packet through. */
 static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np_packet *pkt,
-						const struct np_endpoint_value *ep, __u8 direction)
+						const struct np_endpoint_value *ep, __u8 direction, int decide)
 {
 	__u8 ok_bit = direction == NP_POLICY_INGRESS ? NP_CT_F_INGRESS_OK : NP_CT_F_EGRESS_OK;
 	struct np_ct_value entry, *ct;
@@ -83,7 +87,7 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 		if (pkt->ip_proto == IPPROTO_TCP || pkt->ip_proto == IPPROTO_UDP || pkt->ip_proto == IPPROTO_SCTP)
 			return 0;
 		/* ICMP is stateless here; other protocols have no ports. */
-		if (pkt->ip_proto == IPPROTO_ICMP && np_icmp_is_answer(skb, pkt))
+		if (!decide || (pkt->ip_proto == IPPROTO_ICMP && np_icmp_is_answer(skb, pkt)))
 			return 0;
 		return np_policy_verdict(ep, direction, pkt, 0);
 	}
@@ -93,7 +97,7 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	ct = np_ct_lookup_v4(pkt, &l4, NP_CT_ORIGINAL);
 	if (ct && (ct->flags & NP_CT_F_POLICY)) {
 		np_ct_touch(ct, &l4);
-		if ((ct->flags & ok_bit) && ct->policy_rev == revision)
+		if (!decide || ((ct->flags & ok_bit) && ct->policy_rev == revision))
 			return 0;
 		err = np_policy_verdict(ep, direction, pkt, l4.dport);
 		if (err < 0)
@@ -120,10 +124,12 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	}
 
 	/* A new flow. */
-	err = np_policy_verdict(ep, direction, pkt, l4.dport);
-	if (err < 0)
-		return err;
-	np_ct_init(&entry, 0, 0, NP_CT_F_POLICY | ok_bit);
+	if (decide) {
+		err = np_policy_verdict(ep, direction, pkt, l4.dport);
+		if (err < 0)
+			return err;
+	}
+	np_ct_init(&entry, 0, 0, NP_CT_F_POLICY | (decide ? ok_bit : 0));
 	entry.tcp_flags = l4.tcp_flags;
 	entry.policy_rev = revision;
 	return np_ct_write_original_v4(pkt, &l4, &entry);

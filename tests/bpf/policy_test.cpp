@@ -198,3 +198,17 @@ TEST(Policy, IcmpIsDecidedPerPacketAndItsAnswersPass) {
     CHECK_TC_ACTION(TC_ACT_SHOT, intoB(echoFromA));
     LONGS_EQUAL(0, conntrackEntries());
 }
+
+TEST(Policy, APodIsolatedForEgressOnlyStillAnswersWhatItAccepts) {
+    endpoint(kPodB, hostB, kEndpointB, kIdentityB, NP_ENDPOINT_F_EGRESS_ISOLATED);
+    // Its ingress is open: the flow is tracked, not decided.
+    CHECK_TC_ACTION(TC_ACT_OK, intoB(tcpTo(kPodElsewhere, kPodB, 80)));
+    LONGS_EQUAL(0, allowed());
+    LONGS_EQUAL(1, conntrackEntries());
+    auto reply = PacketBuilder().eth(kMacPodA, kMacHostA).ipv4(kPodB, kPodElsewhere)
+                     .tcp(80, 40000, tcp_flags::kSyn | tcp_flags::kAck).build();
+    CHECK_TC_ACTION(TC_ACT_OK, fromB(reply));
+    // Its own new connections are what its egress policy (none) decides.
+    CHECK_TC_ACTION(TC_ACT_SHOT, fromB(tcpTo(kPodB, kPodElsewhere, 80, tcp_flags::kSyn, 41000)));
+    LONGS_EQUAL(1, denied());
+}
