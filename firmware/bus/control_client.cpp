@@ -4,6 +4,7 @@
 
 #include "bus/bus_address.h"
 #include "bus/listing_codec.h"
+#include "bus/policy_codec.h"
 #include "bus/status_codec.h"
 
 namespace nodeplane::bus {
@@ -22,11 +23,12 @@ std::string describeError(int r, const BusError& error) {
 // One argument-less call on the daemon's object; a negative errno on failure
 // with `error` set when the daemon answered with an error.
 int callMethod(sd_bus* bus, const char* destination, const char* interface, const char* member,
-               std::uint64_t timeoutUsec, BusError& error, MessagePtr& reply) {
+               std::uint64_t timeoutUsec, BusError& error, MessagePtr& reply, const char* stringArgument = nullptr) {
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_method_call(bus, &raw, destination, kObjectPath, interface, member);
     if (r < 0) return r;
     MessagePtr call(raw);
+    if (stringArgument && (r = sd_bus_message_append(call.get(), "s", stringArgument)) < 0) return r;
     sd_bus_message* answer = nullptr;
     r = sd_bus_call(bus, call.get(), timeoutUsec, error.get(), &answer);
     reply.reset(answer);
@@ -117,6 +119,22 @@ Result<std::uint64_t> ControlClient::flushConntrack() {
     if ((r = sd_bus_message_read(reply.get(), "t", &removed)) < 0)
         return Error::fromErrno(r, "Failed to read the FlushConntrack reply");
     return removed;
+}
+
+Result<std::vector<IdentityRecord>> ControlClient::identities() {
+    BusError error;
+    MessagePtr reply;
+    int r = callMethod(bus_.get(), destination_, kInterface, "ListIdentities", kCallTimeoutUsec, error, reply);
+    if (r < 0) return Error{-r, "ListIdentities failed: " + describeError(r, error)};
+    return readIdentities(reply.get());
+}
+
+Result<EndpointPolicyRecord> ControlClient::policy(const std::string& pod) {
+    BusError error;
+    MessagePtr reply;
+    int r = callMethod(bus_.get(), destination_, kInterface, "GetPolicy", kCallTimeoutUsec, error, reply, pod.c_str());
+    if (r < 0) return Error{-r, "GetPolicy failed: " + describeError(r, error)};
+    return readEndpointPolicy(reply.get());
 }
 
 }  // namespace nodeplane::bus

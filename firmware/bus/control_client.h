@@ -40,6 +40,8 @@ public:
     Result<std::vector<ServiceRecord>> services();
     Result<ConntrackListing> conntrack();
     Result<std::uint64_t> flushConntrack();  // entries removed
+    Result<std::vector<IdentityRecord>> identities();
+    Result<EndpointPolicyRecord> policy(const std::string& pod);  // "namespace/name"
 
 private:
     ControlClient(BusPtr bus, const char* destination) : bus_(std::move(bus)), destination_(destination) {}

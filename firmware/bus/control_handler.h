@@ -32,6 +32,13 @@ public:
     // Deletes every conntrack entry; returns how many. Established flows
     // pick a backend again on their next packet.
     virtual Result<std::uint64_t> flushConntrack() = 0;
+
+    // Every identity the policy datapath knows, by id, with how many
+    // ipcache entries map to it.
+    virtual Result<std::vector<IdentityRecord>> listIdentities() = 0;
+    // A local pod's ("namespace/name") isolation, the policies that select
+    // it and every entry of its policy map, read from the map.
+    virtual Result<EndpointPolicyRecord> policyOf(const std::string& pod) = 0;
 };
 
 // Bounds a ListConntrack reply: sd-bus refuses an array over 64 MiB, and a

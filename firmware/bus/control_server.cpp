@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "bus/listing_codec.h"
+#include "bus/policy_codec.h"
 #include "bus/status_codec.h"
 #include "common/log.h"
 #include "common/unique_fd.h"
@@ -41,6 +42,13 @@ const sd_bus_vtable ControlServer::kVtable[] = {
                              &ControlServer::onListConntrack, 0),
     SD_BUS_METHOD_WITH_NAMES("FlushConntrack", "", "", "t", SD_BUS_PARAM(removed), &ControlServer::onFlushConntrack,
                              0),
+    SD_BUS_METHOD_WITH_NAMES("ListIdentities", "", "", kIdentitiesSignature, SD_BUS_PARAM(identities),
+                             &ControlServer::onListIdentities, 0),
+    SD_BUS_METHOD_WITH_NAMES("GetPolicy", "s", SD_BUS_PARAM(pod), kEndpointPolicySignature,
+                             SD_BUS_PARAM(pod) SD_BUS_PARAM(endpointId) SD_BUS_PARAM(identity)
+                                 SD_BUS_PARAM(ingressIsolated) SD_BUS_PARAM(egressIsolated)
+                                     SD_BUS_PARAM(ingressPolicies) SD_BUS_PARAM(egressPolicies) SD_BUS_PARAM(allows),
+                             &ControlServer::onGetPolicy, 0),
     SD_BUS_VTABLE_END,
 };
 
@@ -262,6 +270,29 @@ int ControlServer::onFlushConntrack(sd_bus_message* call, void* userdata, sd_bus
         return sd_bus_reply_method_return(call, "t", *removed);
     } catch (const std::exception& e) {
         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to flush conntrack: %s", e.what());
+    }
+}
+
+int ControlServer::onListIdentities(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        return replyWith(call, error, self->handler_.listIdentities(),
+                         [](sd_bus_message* m, const std::vector<IdentityRecord>& v) { return appendIdentities(m, v); });
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to list the identities: %s", e.what());
+    }
+}
+
+int ControlServer::onGetPolicy(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        const char* pod = nullptr;
+        int r = sd_bus_message_read(call, "s", &pod);
+        if (r < 0) return r;
+        return replyWith(call, error, self->handler_.policyOf(pod),
+                         [](sd_bus_message* m, const EndpointPolicyRecord& p) { return appendEndpointPolicy(m, p); });
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to read the pod's policy: %s", e.what());
     }
 }
 

@@ -54,6 +54,8 @@ private:
     static int onListServices(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static int onListConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static int onFlushConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onListIdentities(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onGetPolicy(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static const sd_bus_vtable kVtable[];
 
     sd_event* event_;

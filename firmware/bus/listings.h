@@ -1,5 +1,6 @@
 // What the datapath holds, as the control API lists it
-// (org.nodeplane.Control1.ListServices, ListConntrack): plain values the
+// (org.nodeplane.Control1.ListServices, ListConntrack, ListIdentities,
+// GetPolicy): plain values the
 // daemon fills from the maps, the bus carries typed, and nodeplanectl prints.
 #pragma once
 
@@ -71,6 +72,47 @@ struct ConntrackListing {
     std::uint64_t total = 0;  // entries in the table; more than entries.size() when the list was cut
 
     bool operator==(const ConntrackListing&) const = default;
+};
+
+// One policy identity (org.nodeplane.Control1.ListIdentities).
+struct IdentityRecord {
+    std::uint32_t id = 0;
+    std::string kind;  // "reserved" | "pod" | "cidr"
+    // reserved: its name ("host", "world", "remote-node"); pod: its
+    // namespace; cidr: the ipBlock prefix it is the class of.
+    std::string name;
+    std::vector<std::string> labels;  // pod: "key=value", sorted by key
+    std::uint32_t addresses = 0;      // ipcache entries that map to it (as identity or class)
+
+    bool operator==(const IdentityRecord&) const = default;
+};
+
+// One entry of a pod's policy map: what it allows (GetPolicy).
+struct PolicyAllowRecord {
+    std::string direction;  // "ingress" | "egress"
+    std::uint32_t remoteIdentity = 0;
+    std::string remote;    // the identity described: "any", "host", "y: pod=b", "cidr 10.0.0.0/8"
+    std::string protocol;  // "any" | "tcp" | "udp" | "sctp" | a number
+    std::uint16_t portFirst = 0;  // 0-65535 when every port
+    std::uint16_t portLast = 0;
+    std::uint32_t policyId = 0;
+    std::string policy;  // "namespace/name", "allow-from-host", or "" when unknown
+
+    bool operator==(const PolicyAllowRecord&) const = default;
+};
+
+// A local pod's policy (GetPolicy(pod)): what the datapath holds for it.
+struct EndpointPolicyRecord {
+    std::string pod;  // "namespace/name"
+    std::uint32_t endpointId = 0;
+    std::uint32_t identity = 0;
+    bool ingressIsolated = false;
+    bool egressIsolated = false;
+    std::vector<std::string> ingressPolicies;  // the policies that select it, "namespace/name"
+    std::vector<std::string> egressPolicies;
+    std::vector<PolicyAllowRecord> allows;  // ingress first, then by remote, protocol, port
+
+    bool operator==(const EndpointPolicyRecord&) const = default;
 };
 
 }  // namespace nodeplane::bus

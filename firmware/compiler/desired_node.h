@@ -20,6 +20,10 @@ struct LocalEndpoint {
     std::string interface;
     std::string pod;  // "namespace/name", for logs and status
     std::uint32_t endpointId = 0;
+    // Filled in from the policy compile: the pod's identity and its
+    // isolation (np_endpoint_flags), which the datapath reads per packet.
+    std::uint32_t identity = 0;
+    std::uint32_t policyFlags = 0;
 
     bool operator==(const LocalEndpoint&) const = default;
 };

@@ -65,6 +65,8 @@ Status Daemon::start() {
     // Both halves of every set can be live while a batch of sets flips.
     options.maxBackendSlots = 2 * cfg.datapath.maxBackendEntries;
     options.maxConntrack = cfg.datapath.maxConntrackEntries;
+    options.maxIpcache = cfg.datapath.maxIpcacheEntries;
+    options.maxPolicyEntries = cfg.datapath.maxPolicyEntries;
     auto dp = datapath::Datapath::open(options);
     if (!dp) return dp.error();
     datapath_.emplace(std::move(dp).value());
@@ -84,6 +86,12 @@ Status Daemon::start() {
         datapath_->services(), datapath_->backends(), datapath_->revNat(), datapath_->sourceRanges(),
         datapath_->conntrack()});
     if (auto st = serviceReconciler_->adopt(serviceIds_); !st) return st;
+    // The policy maps are diffed against what a predecessor left; the
+    // revision goes on from its value so its flows are decided again.
+    policyReconciler_ = std::make_unique<PolicyReconciler>(PolicyTables{datapath_->ipcache(), datapath_->policy()});
+    auto revision = datapath_->policyRevision();
+    if (!revision) return revision.error();
+    policyRevision_ = *revision;
 
     auto gc = ConntrackGcTimer::start(loop_.get(),
                                       {datapath_->conntrack(), datapath_->backends(), datapath_->revNat()},
@@ -220,6 +228,7 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
                                               .maxServices = config_.config.datapath.maxServices});
         errors = compiled.errors;
         errors.insert(errors.end(), services->errors.begin(), services->errors.end());
+        if (errors.empty()) errors = compilePolicy(loaded.model, compiled.desired);
         for (auto& e : errors)
             if (e.file.empty()) e.file = path;
         for (const auto& w : services->warnings) spdlog::warn("{}", w.toString());
@@ -239,7 +248,7 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     const auto compiledAt = std::chrono::steady_clock::now();
     desired_ = std::move(compiled.desired);
     lastRefusal_.clear();
-    reconcileNow();
+    applyPolicyAndEndpoints();
     applyServices(services->desired, loaded.model);
     ++generation_;
     appliedAt_ = std::chrono::system_clock::now();

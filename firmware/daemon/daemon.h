@@ -20,6 +20,7 @@
 #include "daemon/conntrack_gc_timer.h"
 #include "daemon/kernel_adapters.h"
 #include "daemon/lifecycle.h"
+#include "daemon/policy_reconciler.h"
 #include "daemon/reconciler.h"
 #include "daemon/service_plan.h"
 #include "daemon/service_reconciler.h"
@@ -30,6 +31,7 @@
 #include "netlink/link_watcher.h"
 #include "netlink/route_table.h"
 #include "netlink/sysctl.h"
+#include "policy/policy_ids.h"
 #include "state/snapshot_cache.h"
 
 namespace nodeplane::daemon {
@@ -53,6 +55,8 @@ public:
     Result<std::vector<bus::ServiceRecord>> listServices() override;
     Result<bus::ConntrackListing> listConntrack() override;
     Result<std::uint64_t> flushConntrack() override;
+    Result<std::vector<bus::IdentityRecord>> listIdentities() override;
+    Result<bus::EndpointPolicyRecord> policyOf(const std::string& pod) override;
 
 private:
     Daemon(config::LoadedConfig config, std::string configPath);
@@ -68,6 +72,13 @@ private:
     Result<std::string> loadAndApply(const char* why);
     Result<std::string> reloadConfig();
     void applyServices(const compiler::DesiredServices& services, const state::Model& model);
+    // Compiles the model's NetworkPolicies for the endpoints of `node` and
+    // gives those endpoints their identities and isolation; errors when the
+    // result does not fit the maps.
+    InputErrors compilePolicy(const state::Model& model, compiler::DesiredNode& node);
+    // Applies the endpoints (reconcileNow) between writing the new policy
+    // entries and removing the old, then raises the policy revision.
+    void applyPolicyAndEndpoints();
     void scheduleReconcile();
     void reconcileNow();
     void updatePhase();
@@ -96,6 +107,10 @@ private:
     std::unique_ptr<DatapathAttacher> attacher_;
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<ServiceReconciler> serviceReconciler_;
+    std::unique_ptr<PolicyReconciler> policyReconciler_;
+    policy::PolicyIds policyIds_;
+    std::optional<policy::DesiredPolicy> policy_;  // of the last good state
+    std::uint32_t policyRevision_ = 0;             // what np_policy_config holds
     std::unique_ptr<ConntrackGcTimer> conntrackGc_;
     ServiceIds serviceIds_;
     std::unique_ptr<SnapshotWatcher> snapshotWatcher_;

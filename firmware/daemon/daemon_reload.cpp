@@ -38,6 +38,8 @@ Result<std::string> Daemon::reloadConfig() {
         {"[datapath] max-services", next.datapath.maxServices != cur.datapath.maxServices},
         {"[datapath] max-backend-entries", next.datapath.maxBackendEntries != cur.datapath.maxBackendEntries},
         {"[datapath] max-conntrack-entries", next.datapath.maxConntrackEntries != cur.datapath.maxConntrackEntries},
+        {"[datapath] max-policy-entries", next.datapath.maxPolicyEntries != cur.datapath.maxPolicyEntries},
+        {"[datapath] max-ipcache-entries", next.datapath.maxIpcacheEntries != cur.datapath.maxIpcacheEntries},
         {"[datapath] cgroup", next.datapath.cgroup != cur.datapath.cgroup},
         {"[health] listen", next.health.listen != cur.health.listen},
         {"[control] socket", next.control.socket != cur.control.socket},
@@ -52,6 +54,7 @@ Result<std::string> Daemon::reloadConfig() {
         cur.log.level = next.log.level;
     }
     cur.lifecycle = next.lifecycle;
+    cur.policy = next.policy;  // the state applied after this reload uses it
     if (next.datapath.conntrack != cur.datapath.conntrack) {
         cur.datapath.conntrack = next.datapath.conntrack;
         if (conntrackGc_) conntrackGc_->reconfigure(conntrackGcSettings(cur.datapath.conntrack));

@@ -75,7 +75,9 @@ void Reconciler::syncEndpoints(const compiler::DesiredNode& desired, ReconcileRe
         auto ifindex = ports_.links.ifindexOf(ep.interface);
         if (!ifindex) continue;  // reported as pending; written when the link appears
         wanted[ep.ip] = datapath::LocalEndpoint{.ifindex = static_cast<std::uint32_t>(*ifindex),
-                                                .endpointId = ep.endpointId};
+                                                .endpointId = ep.endpointId,
+                                                .identity = ep.identity,
+                                                .flags = ep.policyFlags};
     }
     auto actual = ports_.endpoints.list();
     if (!actual) {

@@ -51,6 +51,8 @@ extern const Command kStatusCommand;
 extern const Command kReloadCommand;
 extern const Command kServicesCommand;
 extern const Command kConntrackCommand;
+extern const Command kPolicyCommand;
+extern const Command kIdentitiesCommand;
 extern const Command kVersionCommand;
 
 }  // namespace nodeplane::ctl

@@ -6,7 +6,7 @@ namespace nodeplane::ctl {
 
 std::span<const Command> commands() {
     static const std::array kCommands = {kStatusCommand, kReloadCommand, kServicesCommand, kConntrackCommand,
-                                         kVersionCommand};
+                                         kPolicyCommand, kIdentitiesCommand, kVersionCommand};
     return kCommands;
 }
 

@@ -109,6 +109,37 @@ TEST(ControlServer, ConntrackRoundTripsEveryFieldAndTheTotal) {
     CHECK(handler.conntrack == *listing);
 }
 
+TEST(ControlServer, IdentitiesRoundTripEveryField) {
+    auto server = start(socketPath);
+    auto identities = whileServing(event.get(), [&]() -> nodeplane::Result<std::vector<IdentityRecord>> {
+        auto client = ControlClient::connect(Target{socketPath, false});
+        if (!client) return client.error();
+        return client->identities();
+    });
+    CHECK_TEXT(identities.ok(), identities.ok() ? "" : identities.error().message.c_str());
+    LONGS_EQUAL(3, identities->size());
+    CHECK(handler.identities == *identities);
+}
+
+TEST(ControlServer, PolicyOfAPodRoundTripsAndNamesThePod) {
+    auto server = start(socketPath);
+    auto asked = [&](const std::string& pod) {
+        return whileServing(event.get(), [&]() -> nodeplane::Result<EndpointPolicyRecord> {
+            auto client = ControlClient::connect(Target{socketPath, false});
+            if (!client) return client.error();
+            return client->policy(pod);
+        });
+    };
+    auto policy = asked("shop/web-1");
+    CHECK_TEXT(policy.ok(), policy.ok() ? "" : policy.error().message.c_str());
+    STRCMP_EQUAL("shop/web-1", handler.askedPolicyOf.c_str());
+    CHECK(handler.policy == *policy);
+    auto missing = asked("shop/nope");
+    CHECK_FALSE(missing.ok());
+    CHECK_TEXT(missing.error().message.find("'shop/nope' is not a pod on this node") != std::string::npos,
+               missing.error().message.c_str());
+}
+
 TEST(ControlServer, EmptyListingsRoundTrip) {
     handler.services.clear();
     handler.conntrack = ConntrackListing{};
@@ -276,6 +307,11 @@ TEST(ControlServer, IntrospectionNamesEveryArgument) {
                             "<arg type=\"a(sssqsqstttuuybbsq)\" name=\"entries\" direction=\"out\"/>",
                             "<arg type=\"t\" name=\"total\" direction=\"out\"/>",
                             "<method name=\"FlushConntrack\">",
+                            "<method name=\"ListIdentities\">",
+                            "<arg type=\"a(ussasu)\" name=\"identities\" direction=\"out\"/>",
+                            "<method name=\"GetPolicy\">",
+                            "<arg type=\"s\" name=\"pod\" direction=\"in\"/>",
+                            "<arg type=\"a(sussqqus)\" name=\"allows\" direction=\"out\"/>",
                             "<arg type=\"t\" name=\"removed\" direction=\"out\"/>"})
         CHECK_TEXT(xml.find(arg) != std::string::npos, arg);
 }

@@ -113,6 +113,25 @@ inline ConntrackListing sampleConntrack() {
     return {{original, reply, udp}, 5};
 }
 
+inline std::vector<IdentityRecord> sampleIdentities() {
+    return {{1, "reserved", "host", {}, 2},
+            {256, "pod", "shop", {"app=web", "tier=front"}, 3},
+            {16777216, "cidr", "10.0.0.0/8", {}, 1}};
+}
+
+inline EndpointPolicyRecord samplePolicy() {
+    EndpointPolicyRecord p;
+    p.pod = "shop/web-1";
+    p.endpointId = 4;
+    p.identity = 256;
+    p.ingressIsolated = true;
+    p.ingressPolicies = {"shop/allow-front", "shop/deny-all"};
+    p.allows = {{"ingress", 1, "host", "any", 0, 65535, 1, "allow-from-host"},
+                {"ingress", 257, "shop: app=front", "tcp", 8080, 8087, 17, "shop/allow-front"},
+                {"egress", 0, "any", "udp", 53, 53, 18, ""}};
+    return p;
+}
+
 class FakeHandler : public ControlHandler {
 public:
     NodeStatus current = sampleStatus();
@@ -123,6 +142,9 @@ public:
     ConntrackListing conntrack = sampleConntrack();
     std::optional<std::string> listingError;  // every listing and the flush fail with this
     int flushes = 0;
+    std::vector<IdentityRecord> identities = sampleIdentities();
+    EndpointPolicyRecord policy = samplePolicy();
+    std::string askedPolicyOf;
 
     NodeStatus status() override {
         if (throwOnStatus) throw std::runtime_error("the map walker broke");
@@ -151,6 +173,15 @@ public:
         std::uint64_t removed = conntrack.total;
         conntrack = ConntrackListing{};
         return removed;
+    }
+    Result<std::vector<IdentityRecord>> listIdentities() override {
+        if (listingError) return Error::logical(*listingError);
+        return identities;
+    }
+    Result<EndpointPolicyRecord> policyOf(const std::string& pod) override {
+        askedPolicyOf = pod;
+        if (pod != policy.pod) return Error::logical("'" + pod + "' is not a pod on this node");
+        return policy;
     }
 };
 
