@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace nodeplane::daemon {
 
 namespace {
@@ -82,6 +84,16 @@ Status ServiceReconciler::adopt(ServiceIds& ids) {
         ids.adoptedSets.emplace(key, value.serviceId);
     }
     for (const auto& [id, backend] : maps->backends) ids.backends.seed(backend, id);
+    // Conntrack outlives a backend map whose layout changed (a new map
+    // starts empty): its entries still name the old ids, so new backends
+    // must not get them, or old flows would follow them to the wrong pod.
+    std::uint32_t highest = 0;
+    auto walked = tables_.conntrack.forEach([&](const datapath::ConntrackEntry& e) -> Status {
+        highest = std::max(highest, e.backendId);
+        return {};
+    });
+    if (!walked) return walked;
+    if (highest) ids.backends.skipPast(highest);
     applied_ = std::move(maps).value();
     return {};
 }

@@ -105,8 +105,13 @@ struct FakeRanges : SourceRangeTable {
 
 struct FakeConntrack : ConntrackTable {
     std::vector<BackendId> erasedBackends;
-    Result<std::vector<ConntrackEntry>> list() const override { return std::vector<ConntrackEntry>{}; }
-    Status forEach(const Visitor&) const override { return {}; }
+    std::vector<ConntrackEntry> entries;  // what forEach() walks
+    Result<std::vector<ConntrackEntry>> list() const override { return entries; }
+    Status forEach(const Visitor& visit) const override {
+        for (const auto& e : entries)
+            if (auto st = visit(e); !st) return st;
+        return {};
+    }
     Result<std::optional<ConntrackEntry>> lookup(const ConntrackKey&) const override {
         return std::optional<ConntrackEntry>{};
     }
@@ -227,6 +232,20 @@ TEST(ServiceReconciler, ARestartedDaemonKeepsBackendAndReverseNatIds) {
     CHECK(backendIds == backends.entries);
     CHECK(revNatIds == revNat.entries);
     LONGS_EQUAL(1, backends.writes);  // written once, by the first daemon
+}
+
+TEST(ServiceReconciler, AdoptedBackendIdsSkipThoseConntrackStillNames) {
+    // A backend map that starts empty (its layout changed) next to conntrack
+    // entries of the previous daemon naming backend 41.
+    ConntrackEntry old;
+    old.backendId = 41;
+    conntrack.entries.push_back(old);
+    ServiceIds fresh;
+    CHECK(reconciler->adopt(fresh).ok());
+    auto r = reconciler->apply(planServiceMaps(clusterIpService({"10.200.1.11"}), {}, fresh));
+    CHECK(r.ok());
+    LONGS_EQUAL(1, backends.entries.size());
+    CHECK(backends.entries.begin()->first > 41);
 }
 
 TEST(ServiceReconciler, NodePortsAnswerOnEveryNodeAddressOfTheirFamily) {
