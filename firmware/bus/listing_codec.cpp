@@ -87,12 +87,6 @@ int readEntry(sd_bus_message* m, ConntrackRecord& e) {
     return 1;
 }
 
-Error versionMismatch(sd_bus_message* m, const char* what, const char* expected) {
-    return Error::logical(std::string("The daemon's ") + what + " have signature '" +
-                          sd_bus_message_get_signature(m, 1) + "', expected '" + expected +
-                          "': nodeplanectl and nodeplaned differ in version");
-}
-
 }  // namespace
 
 int appendServices(sd_bus_message* m, const std::vector<ServiceRecord>& services) {

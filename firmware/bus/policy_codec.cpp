@@ -9,12 +9,6 @@ namespace {
 
 constexpr const char* kAllow = "(sussqqus)";
 
-Error versionMismatch(sd_bus_message* m, const char* what, const char* expected) {
-    return Error::logical(std::string("The daemon's ") + what + " have signature '" +
-                          sd_bus_message_get_signature(m, 1) + "', expected '" + expected +
-                          "': nodeplanectl and nodeplaned differ in version");
-}
-
 int appendIdentity(sd_bus_message* m, const IdentityRecord& i) {
     int r = sd_bus_message_open_container(m, 'r', "ussasu");
     if (r < 0) return r;
