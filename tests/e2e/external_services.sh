@@ -110,15 +110,6 @@ TOML
   mv "$SNAPSHOT.new" "$SNAPSHOT"
 }
 
-wait_generation() {
-  local want=$1
-  for _ in $(seq 50); do
-    (( $(np_status_json node-a .generation) >= want )) && return 0
-    sleep 0.1
-  done
-  np_fail "generation $want was not applied"
-}
-
 # tcp_from <ns> <ip> <port> [socat address options]: the first answer line.
 tcp_from() {
   { echo hi | np_in "$1" socat -T 2 - "TCP:$2:$3,connect-timeout=2${4:+,$4}" 2>/dev/null | head -n 1; } || true
@@ -166,7 +157,7 @@ got=$(tcp_from a 10.96.0.13 80)
 
 np_log "an endpoint removed under an open connection resets it"
 write_state 10.200.1.11:node-a
-wait_generation 2
+np_wait_generation node-a 2
 # -d: socat reports a reset read as a warning, silent by default.
 coproc CONN { ip netns exec "$(np_ns client)" socat -d -T 10 - TCP:$NODE_IP:30080 2>&1; }
 conn_pid=$CONN_PID
@@ -178,7 +169,7 @@ read -r -t 3 who <&$conn_out || np_fail "no answer on the long-lived NodePort co
 [[ "$who" == "b $CLIENT" ]] || np_fail "the long-lived connection was answered by '$who', expected 'b $CLIENT'"
 read -r -t 3 _ <&$conn_out || true
 write_state 10.200.1.12:node-a
-wait_generation 3
+np_wait_generation node-a 3
 start=$(date +%s%N)
 echo second >&$conn_in 2>/dev/null || true
 rest=$(timeout 5 cat <&$conn_out || true)
@@ -192,11 +183,11 @@ np_log "UDP: scale to zero refuses, scale back serves the same client flow again
 got=$(udp_from client $NODE_IP 30053 sourceport=41000)
 [[ "$got" == "c $CLIENT" ]] || np_fail "UDP before scaling to zero answered '$got', expected 'c $CLIENT'"
 write_state
-wait_generation 4
+np_wait_generation node-a 4
 out=$(echo hi | np_in client socat -T 2 - UDP:$NODE_IP:30053,sourceport=41000 2>&1 || true)
 [[ "$out" == *"Connection refused"* ]] || np_fail "UDP to a NodePort without endpoints said '$out', expected Connection refused"
 write_state 10.200.1.11:node-a
-wait_generation 5
+np_wait_generation node-a 5
 got=$(udp_from client $NODE_IP 30053 sourceport=41000)
 [[ "$got" == "b $CLIENT" ]] || np_fail "UDP after scaling back answered '$got', expected 'b $CLIENT' (a stale flow?)"
 

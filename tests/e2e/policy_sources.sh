@@ -53,15 +53,6 @@ TOML
   mv "$SNAPSHOT.new" "$SNAPSHOT"
 }
 
-wait_generation() {
-  local want=$1
-  for _ in $(seq 50); do
-    (( $(np_status_json node-a .generation) >= want )) && return 0
-    sleep 0.1
-  done
-  np_fail "generation $want was not applied"
-}
-
 # expect <from-ns> <ip> <port> <answer, or "" for none>
 expect() {
   local got
@@ -85,7 +76,7 @@ expect node-a 10.200.1.10 8080 "a $NODE_IP"
 
 np_log "The ipBlock moves elsewhere: the client is now denied, the node still admitted"
 write_state "192.168.99.0/24"
-wait_generation 2
+np_wait_generation node-a 2
 before=$(denied)
 expect client $NODE_IP 30080 ""
 (( $(denied) > before )) || np_fail "drop_policy_denied did not move for the client"
@@ -94,7 +85,7 @@ expect node-a 10.200.1.10 8080 "a $NODE_IP"
 np_log "allow-from-host = false by reload: the node is held to the pod's policy"
 printf '\n[policy]\nallow-from-host = false\n' >> "$NP_WORK/node-a/nodeplane.toml"
 np_ctl node-a reload >/dev/null
-wait_generation 3
+np_wait_generation node-a 3
 expect node-a 10.200.1.10 8080 ""
 # b, not isolated, still takes everything, the node included.
 expect node-a 10.200.1.11 8080 "b $NODE_IP"

@@ -47,15 +47,6 @@ answers() {
   for _ in $(seq "$1"); do np_tcp_request a 10.96.0.10 80; echo; done | sed '/^$/d' | sort -u | tr '\n' ' '
 }
 
-wait_generation() {
-  local want=$1
-  for _ in $(seq 50); do
-    (( $(np_status_json node-a .generation) >= want )) && return 0
-    sleep 0.1
-  done
-  np_fail "generation $want was not applied"
-}
-
 service_snapshot 10.200.1.11:true 10.200.1.12:true
 np_daemon_start node-a
 np_wait_health node-a "$HEALTHZ" 200
@@ -66,7 +57,7 @@ got=$(answers 30)
 
 np_log "an endpoint that is not ready gets no new connection"
 service_snapshot 10.200.1.11:true 10.200.1.12:false
-wait_generation 2
+np_wait_generation node-a 2
 got=$(answers 20)
 [[ "$got" == "b " ]] || np_fail "with c not ready, answers came from '$got', expected 'b '"
 
@@ -77,7 +68,7 @@ read -r -t 3 who <&"${CONN[0]}" || np_fail "no answer on the long-lived connecti
 read -r -t 3 echo1 <&"${CONN[0]}" || true
 [[ "$who" == b ]] || np_fail "the long-lived connection was answered by '$who', expected b"
 service_snapshot 10.200.1.11:true 10.200.1.12:true
-wait_generation 3
+np_wait_generation node-a 3
 echo second >&"${CONN[1]}"
 read -r -t 3 echo2 <&"${CONN[0]}" || np_fail "the long-lived connection broke when the set changed"
 [[ "$echo2" == second ]] || np_fail "the long-lived connection answered '$echo2', expected 'second'"
@@ -85,7 +76,7 @@ kill "$CONN_PID" 2>/dev/null || true
 
 np_log "scale to zero: the service rejects at once (ECONNREFUSED)"
 service_snapshot
-wait_generation 4
+np_wait_generation node-a 4
 start=$(date +%s%N)
 out=$(np_in a socat -T 2 - TCP:10.96.0.10:80,connect-timeout=2 </dev/null 2>&1 || true)
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -94,7 +85,7 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 np_log "scale back: served again"
 service_snapshot 10.200.1.12:true
-wait_generation 5
+np_wait_generation node-a 5
 got=$(answers 5)
 [[ "$got" == "c " ]] || np_fail "after scaling back, answers came from '$got', expected 'c '"
 

@@ -96,6 +96,17 @@ np_wait_health() {
 }
 
 # np_json <node> <jq-filter>: query `nodeplanectl --output json status`.
+# np_wait_generation <node> <n>: waits up to 5 s for the daemon to report
+# state generation n (or later) applied.
+np_wait_generation() {
+  local node=$1 want=$2
+  for _ in $(seq 50); do
+    (( $(np_status_json "$node" .generation) >= want )) && return 0
+    sleep 0.1
+  done
+  np_fail "$node: generation $want was not applied"
+}
+
 np_status_json() { np_ctl "$1" --output json status | jq -r "$2"; }
 
 np_last_updated() { np_http "$1" "$2" | sed 's/^[0-9]* //' | jq -r .lastUpdated; }
