@@ -2,11 +2,11 @@
 
 #include <CppUTest/TestHarness.h>
 
-#include <fstream>
-#include <regex>
 #include <set>
 
+#include "case_state.h"
 #include "k8sjson/k8sjson.h"
+#include "symbolic_cidr.h"
 
 namespace nodeplane::test {
 
@@ -14,38 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-std::string namespaceOf(const std::string& pod) { return pod.substr(0, pod.find('/')); }
-std::string nameOf(const std::string& pod) { return pod.substr(pod.find('/') + 1); }
+std::string hostInterface(const netpol::ModelPod& pod) { return "np-" + pod.namespace_ + pod.name; }
 
-std::string hostInterface(const std::string& pod) { return "np-" + namespaceOf(pod) + nameOf(pod); }
-
-// The cumulative cluster of a case: labels and policies by name.
-struct CaseState {
-    std::map<std::string, state::Labels> namespaceLabels;
-    std::map<std::string, state::Labels> podLabels;
-    std::map<std::string, json> policies;  // "ns/name" -> policy object (symbolic CIDRs substituted)
-};
-
-void applyAction(const json& action, CaseState& s, const NetpolLayout& layout, CaseFailures& f,
-                 const std::string& where) {
-    const std::string kind = action.at("action");
-    if (kind == "create_policy" || kind == "update_policy") {
-        json policy = json::parse(substituteSymbolicCidrs(action.at("policy").dump(), layout));
-        const auto& meta = policy.at("metadata");
-        s.policies[meta.at("namespace").get<std::string>() + "/" + meta.at("name").get<std::string>()] = policy;
-    } else if (kind == "delete_all_policies") {
-        s.policies.clear();
-    } else if (kind == "add_namespace_label") {
-        for (const auto& [k, v] : action.at("labels").items()) s.namespaceLabels[action.at("namespace")][k] = v;
-    } else if (kind == "add_pod_labels") {
-        for (const auto& [k, v] : action.at("labels").items()) s.podLabels[action.at("pod")][k] = v;
-    } else {
-        f.check(false, where, "unknown action '" + kind + "'");
-    }
-}
-
-state::Model modelOf(const CaseState& s, const json& servers, const NetpolLayout& layout, const std::string& localNode,
-                     CaseFailures& f, const std::string& where) {
+state::Model modelOf(const netpol::CaseState& s, const netpol::Case& theCase, const NetpolLayout& layout,
+                     const std::string& localNode, CaseFailures& f, const std::string& where) {
     state::Model m;
     m.node = localNode;
     std::set<std::string> nodes;
@@ -53,26 +25,39 @@ state::Model modelOf(const CaseState& s, const json& servers, const NetpolLayout
     std::uint32_t n = 0;
     for (const auto& node : nodes)
         m.nodes.push_back(state::Node{.name = node, .addresses = {IpAddress::v4((192u << 24) | (168u << 16) | ++n)}});
-    for (const auto& [ns, labels] : s.namespaceLabels) m.namespaces.push_back(state::Namespace{.name = ns, .labels = labels});
-    for (const auto& id : kNetpolPods) {
+    for (const auto& ns : s.namespaces) m.namespaces.push_back(state::Namespace{.name = ns.name, .labels = ns.labels});
+    for (const auto& modelPod : s.pods) {
         state::Pod pod;
-        pod.namespace_ = namespaceOf(id);
-        pod.name = nameOf(id);
-        pod.labels = s.podLabels.at(id);
-        pod.nodeName = layout.node.at(id);
-        pod.podIPs = {layout.ip.at(id)};
-        for (const auto& server : servers)
-            pod.ports.push_back(state::ContainerPort{server.at("name"), server.at("containerPort").get<std::uint16_t>(),
-                                                     protocolOf(server.at("protocol"))});
-        if (pod.nodeName == localNode) pod.interface = hostInterface(id);
+        pod.namespace_ = modelPod.namespace_;
+        pod.name = modelPod.name;
+        pod.labels = modelPod.labels;
+        pod.nodeName = layout.node.at(modelPod.id);
+        pod.podIPs = {layout.ip.at(modelPod.id)};
+        for (const auto& server : theCase.servers)
+            pod.ports.push_back(state::ContainerPort{server.name, server.port, protocolOf(server.protocol)});
+        if (pod.nodeName == localNode) pod.interface = hostInterface(modelPod);
         m.pods.push_back(std::move(pod));
     }
     json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", json::array()}};
-    for (const auto& [key, policy] : s.policies) list["items"].push_back(policy);
+    for (const auto& policy : s.policies) {
+        auto resolved = netpol::resolvePolicyCidrs(policy, layout.ip, where);
+        f.check(resolved.ok(), where, resolved.ok() ? "" : resolved.error().message);
+        if (resolved) list["items"].push_back(*resolved);
+    }
     auto parsed = k8sjson::parseJson(list, where);
     f.check(parsed.ok(), where, "k8sjson refused the case's policies: " + formatInputErrors(parsed.errors));
     k8sjson::appendTo(m, std::move(parsed.objects));
     return m;
+}
+
+NetpolProbe probeOf(const netpol::Probe& probe, const netpol::Model& model) {
+    NetpolProbe p;
+    p.protocol = protocolOf(probe.protocol);
+    p.port = probe.port;
+    for (std::size_t from = 0; from < model.pods.size(); ++from)
+        for (std::size_t to = 0; to < model.pods.size(); ++to)
+            p.expected[model.pods[from].id][model.pods[to].id] = probe.expected[from][to];
+    return p;
 }
 
 }  // namespace
@@ -94,48 +79,27 @@ NetpolLayout NetpolLayout::twoNodes() {
     return l;
 }
 
-json loadNetpolCases() {
-    const std::string file = std::string(NODEPLANE_SHARED_CASES) + "/netpol-public.json";
-    std::ifstream in(file);
-    if (!in) FAIL(("cannot open " + file).c_str());
-    return json::parse(in);
+netpol::CaseSet loadNetpolCases() {
+    auto set = netpol::loadCaseFiles({std::string(NODEPLANE_SHARED_CASES) + "/netpol-public.json", NETPOL_OWN_CASES});
+    if (!set) FAIL(set.error().message.c_str());
+    std::vector<std::string> pods;
+    for (const auto& pod : set->model.pods) pods.push_back(pod.id);
+    if (pods != kNetpolPods) FAIL("the case files' model is not the 3 x 3 matrix x/a .. z/c in that order");
+    return std::move(*set);
 }
 
-std::string substituteSymbolicCidrs(const std::string& text, const NetpolLayout& layout) {
-    std::string out = text;
-    static const std::regex hostRoute(R"(podIP\(([a-z]/[a-z])\)/32)");
-    static const std::regex net4(R"(net4\(podIP\(([a-z]/[a-z])\)\))");
-    std::smatch m;
-    while (std::regex_search(out, m, hostRoute))
-        out = m.prefix().str() + layout.ip.at(m[1]).toString() + "/32" + m.suffix().str();
-    while (std::regex_search(out, m, net4)) {
-        // The /4 that holds the address: its first octet's top four bits.
-        std::uint32_t first = layout.ip.at(m[1]).bytes[0] & 0xf0u;
-        out = m.prefix().str() + std::to_string(first) + ".0.0.0/4" + m.suffix().str();
-    }
-    return out;
-}
-
-std::vector<NetpolStep> netpolSteps(const json& theCase, const NetpolLayout& layout, const std::string& localNode,
-                                    CaseFailures& f) {
-    CaseState s;
-    for (const auto& ns : {"x", "y", "z"}) s.namespaceLabels[ns] = {{"ns", ns}, {"kubernetes.io/metadata.name", ns}};
-    for (const auto& id : kNetpolPods) s.podLabels[id] = {{"pod", nameOf(id)}};
+std::vector<NetpolStep> netpolSteps(const netpol::CaseSet& cases, const netpol::Case& theCase,
+                                    const NetpolLayout& layout, const std::string& localNode, CaseFailures& f) {
     std::vector<NetpolStep> out;
-    const std::string id = theCase.at("id");
-    for (const auto& step : theCase.at("steps")) {
+    for (std::size_t i = 0; i < theCase.steps.size(); ++i) {
+        const netpol::Step& step = theCase.steps[i];
         NetpolStep result;
-        result.where = id + " step " + std::to_string(step.at("step").get<int>());
-        for (const auto& action : step.at("actions")) applyAction(action, s, layout, f, result.where);
-        result.model = modelOf(s, theCase.at("servers"), layout, localNode, f, result.where);
-        for (const auto& probe : step.at("probes")) {
-            NetpolProbe p;
-            p.protocol = protocolOf(probe.at("protocol"));
-            p.port = probe.at("port");
-            for (const auto& [from, row] : probe.at("matrix").items())
-                for (const auto& [to, connects] : row.items()) p.expected[from][to] = connects;
-            result.probes.push_back(std::move(p));
-        }
+        result.where = theCase.id + " step " + std::to_string(step.number);
+        auto state = netpol::stateAfterStep(cases.model, theCase, static_cast<int>(i) + 1);
+        f.check(state.ok(), result.where, state.ok() ? "" : state.error().message);
+        if (!state) continue;
+        result.model = modelOf(*state, theCase, layout, localNode, f, result.where);
+        for (const auto& probe : step.probes) result.probes.push_back(probeOf(probe, cases.model));
         out.push_back(std::move(result));
     }
     return out;

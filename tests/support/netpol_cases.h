@@ -1,17 +1,18 @@
-// The shared netpol-public.json cases (the Kubernetes NetworkPolicy e2e
-// truth tables) as models: the 3 namespaces x 3 pods, the case's servers as
-// the pods' named container ports, and the policies and labels in force after
-// each step (steps are cumulative), read through k8sjson as the daemon would
-// read the objects. For the tests that grade the policy compiler and the
-// datapath against the upstream matrices.
+// The NetworkPolicy case files (shared/cases/netpol-public.json, the
+// Kubernetes NetworkPolicy e2e truth tables, and our own netpol-own.json) as
+// state models, for the tests that grade the policy compiler against the
+// matrices. The files are read and the steps applied by tests/support/netpol
+// (the same code the end-to-end harness uses); this adds the node's view: the
+// 3 namespaces x 3 pods placed on nodes, the case's servers as the pods' named
+// container ports, and the policies read through k8sjson as the daemon reads
+// them.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "case_model.h"
 #include "state/model.h"
 #include "support/service_cases.h"
 
@@ -41,14 +42,12 @@ struct NetpolStep {
     std::vector<NetpolProbe> probes;
 };
 
-// NODEPLANE_SHARED_CASES/netpol-public.json; FAILs the test if missing.
-nlohmann::json loadNetpolCases();
+// NODEPLANE_SHARED_CASES/netpol-public.json then NETPOL_OWN_CASES; FAILs the
+// test when a file is missing or malformed, or its model is not kNetpolPods.
+netpol::CaseSet loadNetpolCases();
 
 // Every step of one case, cumulative, as seen by node `localNode`.
-std::vector<NetpolStep> netpolSteps(const nlohmann::json& theCase, const NetpolLayout& layout,
-                                    const std::string& localNode, CaseFailures& f);
-
-// podIP(x/b)/32 and net4(podIP(x/b)) in a policy's text, as real prefixes.
-std::string substituteSymbolicCidrs(const std::string& text, const NetpolLayout& layout);
+std::vector<NetpolStep> netpolSteps(const netpol::CaseSet& cases, const netpol::Case& theCase,
+                                    const NetpolLayout& layout, const std::string& localNode, CaseFailures& f);
 
 }  // namespace nodeplane::test

@@ -1,5 +1,6 @@
 // Every case of the shared netpol-public.json (the Kubernetes NetworkPolicy
-// e2e truth tables) through the real pipeline up to the maps: k8sjson ->
+// e2e truth tables) and of our own netpol-own.json through the real pipeline
+// up to the maps: k8sjson ->
 // the policy compiler -> what the datapath's lookups decide
 // (policy_oracle.h), on one node and with the pods spread over two nodes
 // (egress decided on the client's node, ingress on the server's). Every
@@ -29,9 +30,10 @@ struct NodeView {
     std::map<std::string, std::uint32_t> endpointOf;  // local pods
 };
 
-NodeView compileFor(const nlohmann::json& theCase, std::size_t stepIndex, const NetpolLayout& layout,
-                    const std::string& node, PolicyIds& ids, CaseFailures& f, NetpolStep& step) {
-    auto steps = netpolSteps(theCase, layout, node, f);
+NodeView compileFor(const netpol::CaseSet& cases, const netpol::Case& theCase, std::size_t stepIndex,
+                    const NetpolLayout& layout, const std::string& node, PolicyIds& ids, CaseFailures& f,
+                    NetpolStep& step) {
+    auto steps = netpolSteps(cases, theCase, layout, node, f);
     step = steps.at(stepIndex);
     NodeView view;
     std::vector<compiler::LocalEndpoint> local;
@@ -46,15 +48,16 @@ NodeView compileFor(const nlohmann::json& theCase, std::size_t stepIndex, const 
     return view;
 }
 
-int gradeCase(const nlohmann::json& theCase, const NetpolLayout& layout, CaseFailures& f) {
+int gradeCase(const netpol::CaseSet& cases, const netpol::Case& theCase, const NetpolLayout& layout,
+              CaseFailures& f) {
     std::set<std::string> nodes;
     for (const auto& [pod, node] : layout.node) nodes.insert(node);
     std::map<std::string, PolicyIds> ids;  // per node, across the case's steps
     int cells = 0;
-    for (std::size_t s = 0; s < theCase.at("steps").size(); ++s) {
+    for (std::size_t s = 0; s < theCase.steps.size(); ++s) {
         std::map<std::string, NodeView> views;
         NetpolStep step;
-        for (const auto& node : nodes) views[node] = compileFor(theCase, s, layout, node, ids[node], f, step);
+        for (const auto& node : nodes) views[node] = compileFor(cases, theCase, s, layout, node, ids[node], f, step);
         for (const auto& probe : step.probes)
             for (const auto& from : kNetpolPods)
                 for (const auto& to : kNetpolPods) {
@@ -77,24 +80,39 @@ int gradeCase(const nlohmann::json& theCase, const NetpolLayout& layout, CaseFai
     return cells;
 }
 
+// Every probe of every case, 72 graded cells each (9 x 9 without loopback).
+int cellsIn(const netpol::CaseSet& cases) {
+    int probes = 0;
+    for (const auto& c : cases.cases)
+        for (const auto& step : c.steps) probes += static_cast<int>(step.probes.size());
+    return probes * 72;
+}
+
 }  // namespace
 
 TEST_GROUP(NetpolCases){};
 
+TEST(NetpolCases, BothFilesAreGraded) {
+    auto cases = loadNetpolCases();
+    CHECK(cases.find("np-001") != nullptr);
+    CHECK(cases.find("own-003") != nullptr);
+    CHECK(cellsIn(cases) >= 20 * 72);
+}
+
 TEST(NetpolCases, EveryCaseOnOneNode) {
-    auto doc = loadNetpolCases();
+    auto cases = loadNetpolCases();
     CaseFailures f;
     int cells = 0;
-    for (const auto& c : doc.at("cases")) cells += gradeCase(c, NetpolLayout::oneNode(), f);
+    for (const auto& c : cases.cases) cells += gradeCase(cases, c, NetpolLayout::oneNode(), f);
     STRCMP_EQUAL("", f.text.c_str());
-    CHECK(cells >= 17 * 72);  // every probe of every case, 72 graded cells each
+    LONGS_EQUAL(cellsIn(cases), cells);
 }
 
 TEST(NetpolCases, EveryCaseAcrossTwoNodes) {
-    auto doc = loadNetpolCases();
+    auto cases = loadNetpolCases();
     CaseFailures f;
     int cells = 0;
-    for (const auto& c : doc.at("cases")) cells += gradeCase(c, NetpolLayout::twoNodes(), f);
+    for (const auto& c : cases.cases) cells += gradeCase(cases, c, NetpolLayout::twoNodes(), f);
     STRCMP_EQUAL("", f.text.c_str());
-    CHECK(cells >= 17 * 72);
+    LONGS_EQUAL(cellsIn(cases), cells);
 }
