@@ -15,6 +15,9 @@ static __always_inline int np_to_pod_ipv4(struct __sk_buff *skb, struct np_packe
 
 	if (err < 0)
 		return err;
+	/* Most pods are not isolated: their packets skip the lookup. */
+	if (!np_maybe_isolated_endpoint_v4(pkt->daddr))
+		return NP_STAT_DELIVERED_TO_POD;
 	dst = np_lookup_endpoint_v4(pkt->daddr);
 	if (dst && (dst->flags & (NP_ENDPOINT_F_INGRESS_ISOLATED | NP_ENDPOINT_F_EGRESS_ISOLATED))) {
 		err = np_policy_enforce_v4(skb, pkt, dst, NP_POLICY_INGRESS,

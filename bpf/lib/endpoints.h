@@ -3,6 +3,7 @@
 #ifndef NODEPLANE_LIB_ENDPOINTS_H
 #define NODEPLANE_LIB_ENDPOINTS_H
 
+#include "lib/addr_filter.h"
 #include "lib/endpoints_maps.h"
 
 static __always_inline struct np_endpoint_value *np_lookup_endpoint_v4(__be32 addr)
@@ -14,6 +15,21 @@ static __always_inline struct np_endpoint_value *np_lookup_endpoint_v4(__be32 ad
 	key.family = NP_FAMILY_IPV4;
 	__builtin_memcpy(key.addr, &addr, sizeof(addr));
 	return bpf_map_lookup_elem(&np_local_endpoints_v1, &key);
+}
+
+/* Whether `addr` may be a local endpoint's (np_endpoint_addrs_v1): no
+ * means the destination lookup would miss (a node, another node's pod, the
+ * world), and it is skipped. */
+static __always_inline int np_maybe_local_endpoint_v4(__be32 addr)
+{
+	return np_addr_filter_has_v4(&np_endpoint_addrs_v1, addr);
+}
+
+/* Whether `addr` may be a policy-isolated endpoint's (np_isolated_addrs_v1):
+ * no means its pod has no isolation flag and to_pod needs no lookup. */
+static __always_inline int np_maybe_isolated_endpoint_v4(__be32 addr)
+{
+	return np_addr_filter_has_v4(&np_isolated_addrs_v1, addr);
 }
 
 /* A pod may only send from its own addresses: the source must be a local

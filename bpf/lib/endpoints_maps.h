@@ -17,4 +17,22 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } np_local_endpoints_v1 SEC(".maps") __weak;
 
+/* word -> 64 bits, one per hash of a local endpoint's IPv4 address. Daemon, array of 128 KiB. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, NP_ADDR_FILTER_WORDS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} np_endpoint_addrs_v1 SEC(".maps") __weak;
+
+/* word -> 64 bits, one per hash of a policy-isolated endpoint's IPv4 address. Daemon, array of 128 KiB. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, NP_ADDR_FILTER_WORDS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} np_isolated_addrs_v1 SEC(".maps") __weak;
+
 #endif /* NODEPLANE_LIB_ENDPOINTS_MAPS_H */

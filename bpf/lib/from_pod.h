@@ -1,5 +1,6 @@
 /* What a pod sends, once parsed as IPv4: anti-spoofing, service
- * translation, the pod's egress policy, then delivery (a local pod directly, a reply to an outside
+ * translation (or the drop of an unallocated service address), the pod's
+ * egress policy, then delivery (a local pod directly, a reply to an outside
  * client routed by the datapath, the rest to the stack). The body of
  * np_from_pod, in a header so the benchmarks run this very code. */
 #ifndef NODEPLANE_LIB_FROM_POD_H
@@ -30,9 +31,12 @@ static __always_inline int np_from_pod_ipv4(struct __sk_buff *skb, struct np_pac
 		if (err < 0)
 			return err;
 	}
-	/* A remote backend is no local endpoint: skip the lookup (a miss in
-	 * a large table costs a cache miss). */
-	dst = pkt->flags & NP_PKT_F_REMOTE_BACKEND ? NULL : np_lookup_endpoint_v4(pkt->daddr);
+	/* Only a local endpoint's address can find an entry: a remote
+	 * backend, the node, another node's pod skip the lookup (a miss in a
+	 * large table costs a cache miss). */
+	dst = NULL;
+	if (!(pkt->flags & NP_PKT_F_REMOTE_BACKEND) && np_maybe_local_endpoint_v4(pkt->daddr))
+		dst = np_lookup_endpoint_v4(pkt->daddr);
 	if (dst)
 		return np_forward_local_v4(skb, dst->ifindex);
 	if (pkt->flags & NP_PKT_F_MUST_ROUTE)

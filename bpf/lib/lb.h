@@ -5,33 +5,18 @@
 #ifndef NODEPLANE_LIB_LB_H
 #define NODEPLANE_LIB_LB_H
 
+#include "lib/addr_filter.h"
 #include "lib/l4.h"
 #include "lib/services_maps.h"
 
 #define NP_NS_PER_SECOND 1000000000ULL
-
-/* murmur3's 32-bit finaliser: every input bit moves every output bit, so
- * neighbouring client ports spread over the slots. */
-static __always_inline __u32 np_mix32(__u32 h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
-	return h;
-}
 
 /* Whether `addr` may be a frontend's (np_service_addrs_v1): no means no
  * frontend of any port, protocol or scope has it, and the frontend lookups
  * are skipped. */
 static __always_inline int np_maybe_frontend_addr_v4(__be32 addr)
 {
-	__u32 bit = np_mix32((__u32)addr) % NP_ADDR_FILTER_BITS;
-	__u32 word = bit / 64;
-	__u64 *bits = bpf_map_lookup_elem(&np_service_addrs_v1, &word);
-
-	return bits && (*bits >> (bit % 64)) & 1;
+	return np_addr_filter_has_v4(&np_service_addrs_v1, addr);
 }
 
 /* Whether `addr` may be a backend's (np_backend_addrs_v1): no means no
@@ -39,11 +24,7 @@ static __always_inline int np_maybe_frontend_addr_v4(__be32 addr)
  * skipped. */
 static __always_inline int np_maybe_backend_addr_v4(__be32 addr)
 {
-	__u32 bit = np_mix32((__u32)addr) % NP_ADDR_FILTER_BITS;
-	__u32 word = bit / 64;
-	__u64 *bits = bpf_map_lookup_elem(&np_backend_addrs_v1, &word);
-
-	return bits && (*bits >> (bit % 64)) & 1;
+	return np_addr_filter_has_v4(&np_backend_addrs_v1, addr);
 }
 
 static __always_inline struct np_service_value *np_lookup_service_v4(const struct np_packet *pkt,
@@ -72,6 +53,43 @@ static __always_inline struct np_service_value *np_lookup_unserved_port_v4(const
 	key.scope = NP_SCOPE_INTERNAL;
 	__builtin_memcpy(key.addr, &pkt->daddr, 4);
 	return bpf_map_lookup_elem(&np_services_v2, &key);
+}
+
+/* Whether `addr` lies in the service range ([services] cluster-ip-ranges).
+ * Nearly always none is configured or the first prefix decides. */
+static __always_inline int np_in_cluster_ip_range_v4(__be32 addr)
+{
+	__u32 key = NP_CLUSTER_IP_RANGES_KEY;
+	struct np_cluster_ip_ranges *ranges = bpf_map_lookup_elem(&np_cluster_ip_ranges_v1, &key);
+	__u32 i;
+
+	if (!ranges)
+		return 0;
+	for (i = 0; i < NP_MAX_CLUSTER_IP_RANGES; i++) {
+		if (i >= ranges->count)
+			return 0;
+		if ((addr & ranges->v4[i].mask) == ranges->v4[i].addr)
+			return 1;
+	}
+	return 0;
+}
+
+/* kube-proxy drops a packet for an address of the service range that no
+ * ClusterIP holds ("Drop traffic to unallocated ClusterIPs"), and rejects
+ * one for an allocated ClusterIP's unknown port. Called once no frontend
+ * served the packet; `maybe_frontend` is its destination's filter bit.
+ * Every allocated ClusterIP has a port-0 frontend for TCP and for UDP (the
+ * daemon's refusal entries), so for those the lookup tells; for other
+ * protocols only a clear filter bit proves the address unallocated. */
+static __always_inline int np_unallocated_cluster_ip_v4(const struct np_packet *pkt, int maybe_frontend)
+{
+	if (!np_in_cluster_ip_range_v4(pkt->daddr))
+		return 0;
+	if (!maybe_frontend)
+		return 1;
+	if (pkt->ip_proto != IPPROTO_TCP && pkt->ip_proto != IPPROTO_UDP)
+		return 0;
+	return !np_lookup_unserved_port_v4(pkt);
 }
 
 /* loadBalancerSourceRanges: the client must fall in one of the frontend's

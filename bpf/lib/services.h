@@ -213,20 +213,27 @@ static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct
 	return 0;
 }
 
-/* from_pod: a frontend's packet is translated; any other packet may be a
- * local backend's reply. */
+/* from_pod: a frontend's packet is translated; one for an address of the
+ * service range that no ClusterIP holds is dropped; any other packet may be
+ * a local backend's reply. */
 static __always_inline int np_services_from_pod_v4(struct __sk_buff *skb, struct np_packet *pkt)
 {
+	int maybe_frontend = np_maybe_frontend_addr_v4(pkt->daddr);
 	struct np_service_value *svc;
 	struct np_l4 l4 = {};
 	int err;
 
-	if (pkt->ip_proto == IPPROTO_ICMP)
+	if (pkt->ip_proto == IPPROTO_ICMP) {
+		if (np_unallocated_cluster_ip_v4(pkt, maybe_frontend))
+			return NP_DROP(NP_DROP_UNALLOCATED_CLUSTER_IP);
 		return np_icmp_error_reverse_v4(skb, pkt, 0);
+	}
 	err = np_parse_l4(skb, pkt, &l4);
-	if (err < 0 || !l4.has_ports)
+	if (err < 0)
 		return err;
-	if (np_maybe_frontend_addr_v4(pkt->daddr)) {
+	if (!l4.has_ports)
+		return np_unallocated_cluster_ip_v4(pkt, maybe_frontend) ? NP_DROP(NP_DROP_UNALLOCATED_CLUSTER_IP) : 0;
+	if (maybe_frontend) {
 		svc = np_lookup_service_v4(pkt, &l4, NP_SCOPE_INTERNAL);
 		if (svc)
 			return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_POD);
@@ -235,30 +242,44 @@ static __always_inline int np_services_from_pod_v4(struct __sk_buff *skb, struct
 		if (svc)
 			return np_refuse_v4(skb, pkt, &l4, svc);
 	}
+	if (np_unallocated_cluster_ip_v4(pkt, maybe_frontend))
+		return NP_DROP(NP_DROP_UNALLOCATED_CLUSTER_IP);
 	/* A TCP SYN straight to an address (not a frontend) opens a new,
-	 * untranslated connection on this tuple. */
-	if (pkt->ip_proto == IPPROTO_TCP && (l4.tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN)
+	 * untranslated connection on this tuple. An old flow's REPLY entry
+	 * on it has a backend's address as its source: for any other
+	 * destination there is nothing to forget. */
+	if (pkt->ip_proto == IPPROTO_TCP && (l4.tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN &&
+	    np_maybe_backend_addr_v4(pkt->daddr))
 		np_ct_forget_reply_of_v4(pkt, &l4);
 	return np_reverse_translate_v4(skb, pkt, &l4, 0);
 }
 
 /* from_netdev: a client outside the node reaching an external frontend
  * (NodePort, LoadBalancer, externalIP), or the reply of a flow this node
- * masqueraded towards a backend on another node. */
+ * masqueraded towards a backend on another node. A packet for an address of
+ * the service range that no ClusterIP holds is dropped, as from a pod. */
 static __always_inline int np_services_from_netdev_v4(struct __sk_buff *skb, struct np_packet *pkt)
 {
+	int maybe_frontend = np_maybe_frontend_addr_v4(pkt->daddr);
 	struct np_service_value *svc;
 	struct np_l4 l4 = {};
 	int err;
 
-	if (pkt->ip_proto == IPPROTO_ICMP)
+	if (pkt->ip_proto == IPPROTO_ICMP) {
+		if (np_unallocated_cluster_ip_v4(pkt, maybe_frontend))
+			return NP_DROP(NP_DROP_UNALLOCATED_CLUSTER_IP);
 		return pkt->daddr == np_masquerade_addr_v4() ? np_icmp_error_reverse_v4(skb, pkt, 1) : 0;
+	}
 	err = np_parse_l4(skb, pkt, &l4);
-	if (err < 0 || !l4.has_ports)
+	if (err < 0)
 		return err;
-	svc = np_maybe_frontend_addr_v4(pkt->daddr) ? np_lookup_service_v4(pkt, &l4, NP_SCOPE_EXTERNAL) : NULL;
+	if (!l4.has_ports)
+		return np_unallocated_cluster_ip_v4(pkt, maybe_frontend) ? NP_DROP(NP_DROP_UNALLOCATED_CLUSTER_IP) : 0;
+	svc = maybe_frontend ? np_lookup_service_v4(pkt, &l4, NP_SCOPE_EXTERNAL) : NULL;
 	if (svc)
 		return np_translate_v4(skb, pkt, &l4, svc, NP_ORIGIN_EXTERNAL);
+	if (np_unallocated_cluster_ip_v4(pkt, maybe_frontend))
+		return NP_DROP(NP_DROP_UNALLOCATED_CLUSTER_IP);
 	/* Only a masqueraded flow's reply comes back here, and it is addressed
 	 * to the masquerade address: everything else skips the conntrack
 	 * lookup. */

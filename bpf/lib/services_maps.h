@@ -91,6 +91,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } np_affinity_v1 SEC(".maps") __weak;
 
+/* NP_CLUSTER_IP_RANGES_KEY -> the service range's IPv4 prefixes. Daemon, array of one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct np_cluster_ip_ranges);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} np_cluster_ip_ranges_v1 SEC(".maps") __weak;
+
 /* (rev-NAT id, client prefix) -> allowed (1). Daemon, LPM trie (never preallocated). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

@@ -48,6 +48,15 @@ static __always_inline struct np_service_value *np_sock_frontend_v4(__be32 addr,
 	return bpf_map_lookup_elem(&np_services_v2, &key);
 }
 
+/* An address of the service range that no ClusterIP holds (it has no
+ * port-0 refusal frontend): kube-proxy drops what the node sends there. A
+ * socket cannot wait for a drop to time out, so connect() and sendmsg()
+ * fail with EPERM, as for a DROP frontend (np_sock_no_backend). */
+static __always_inline int np_sock_unallocated_v4(__be32 addr, __u8 protocol)
+{
+	return np_in_cluster_ip_range_v4(addr) && !np_sock_frontend_v4(addr, 0, protocol);
+}
+
 /* One socket keeps its backend for one frontend: every datagram an
  * unconnected UDP socket sends there goes to the same backend while the set
  * stays, as one 5-tuple does in from_pod. Cookies count up, so they are
@@ -148,7 +157,7 @@ static __always_inline int np_sock_translate_v4(struct bpf_sock_addr *ctx)
 		return NP_SOCK_UNTOUCHED;
 	svc = np_sock_frontend_v4(frontend_addr, frontend_port, protocol);
 	if (!svc)
-		return NP_SOCK_UNTOUCHED;
+		return np_sock_unallocated_v4(frontend_addr, protocol) ? -EPERM : NP_SOCK_UNTOUCHED;
 	/* loadBalancerSourceRanges need the client's address, which connect()
 	 * does not know yet: such a frontend is left to the network, as if
 	 * the node had no socket-level translation. */

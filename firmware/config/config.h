@@ -4,15 +4,24 @@
 // column, table and key.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/input_error.h"
+#include "common/ip.h"
 
 namespace nodeplane::config {
 
 enum class StateSource { Snapshot, Kubernetes };
+
+// [services] cluster-ip-ranges holds at most this many prefixes (the
+// datapath's NP_MAX_CLUSTER_IP_RANGES).
+inline constexpr std::size_t kMaxClusterIpRanges = 16;
+// A shorter prefix is a typo: it would drop most of the address space.
+inline constexpr int kMinClusterIpRangeV4Length = 8;
+inline constexpr int kMinClusterIpRangeV6Length = 64;
 
 struct Config {
     struct Node {
@@ -57,6 +66,15 @@ struct Config {
             bool operator==(const ConntrackAgeing&) const = default;
         } conntrack;
     } datapath;
+
+    struct Services {
+        // The service range (kube-apiserver's --service-cluster-ip-range):
+        // a packet for an address in it that no ClusterIP holds is dropped,
+        // as kube-proxy does. CIDRs with host bits 0, at most
+        // kMaxClusterIpRanges, no duplicates; IPv6 ones are accepted and not
+        // used yet (IPv4 datapath). Empty: no such drop. Applied on reload.
+        std::vector<IpPrefix> clusterIpRanges;
+    } services;
 
     struct Policy {
         // The node may open connections to its own pods even when their

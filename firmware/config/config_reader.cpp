@@ -121,6 +121,39 @@ void readDatapath(TableReader& r, Config::Datapath& datapath) {
     readConntrackAgeing(r, datapath.conntrack);
 }
 
+Result<IpPrefix> clusterIpRange(std::string_view text) {
+    auto prefix = IpPrefix::parse(text);
+    if (!prefix) {
+        if (IpPrefix::parse(text, /*allowHostBits=*/true))
+            return Error::logical("'" + std::string(text) + "' has host bits set; write the network address");
+        return Error::logical("'" + std::string(text) + "' is not a CIDR (\"10.96.0.0/12\")");
+    }
+    const int shortest = prefix->address.isV4() ? kMinClusterIpRangeV4Length : kMinClusterIpRangeV6Length;
+    if (prefix->length < shortest)
+        return Error::logical("'" + std::string(text) + "' is wider than /" + std::to_string(shortest) +
+                              "; every address in it without a ClusterIP would be dropped");
+    return *prefix;
+}
+
+void readServices(TableReader& r, Config::Services& services) {
+    auto ranges = r.items("cluster-ip-ranges", clusterIpRange);
+    if (!ranges) return;
+    std::vector<IpPrefix> unique;
+    for (auto& range : *ranges) {
+        if (std::find(unique.begin(), unique.end(), range.value) != unique.end()) {
+            r.errorAt(range.node->source(), range.path, "'" + range.value.toString() + "' is listed twice");
+            continue;
+        }
+        unique.push_back(range.value);
+    }
+    if (unique.size() > kMaxClusterIpRanges) {
+        r.error(*r.table().get("cluster-ip-ranges"), "cluster-ip-ranges",
+                std::to_string(unique.size()) + " ranges; at most " + std::to_string(kMaxClusterIpRanges));
+        return;
+    }
+    services.clusterIpRanges = std::move(unique);
+}
+
 void readPolicy(TableReader& r, Config::Policy& policy) {
     assign(policy.allowFromHost, r.boolean("allow-from-host"));
 }
@@ -167,6 +200,7 @@ InputErrors applyConfigText(Config& base, const std::string& text, const std::st
         readTable(sink, root, "state", next.state, readState);
         readTable(sink, root, "kubernetes", next.kubernetes, readKubernetes);
         readTable(sink, root, "datapath", next.datapath, readDatapath);
+        readTable(sink, root, "services", next.services, readServices);
         readTable(sink, root, "policy", next.policy, readPolicy);
         readTable(sink, root, "health", next.health, readHealth);
         readTable(sink, root, "lifecycle", next.lifecycle, readLifecycle);

@@ -72,6 +72,10 @@ static_assert(offsetof(np_ct_value, flags) == 25 && offsetof(np_ct_value, nat_po
 static_assert(offsetof(np_ct_value, nat_addr) == 28);
 static_assert(sizeof(np_nat_config) == 24 && offsetof(np_nat_config, masquerade_v6) == 8);
 
+static_assert(sizeof(np_ipv4_prefix) == 8 && offsetof(np_ipv4_prefix, mask) == 4);
+static_assert(sizeof(np_cluster_ip_ranges) == 8 + 8 * NP_MAX_CLUSTER_IP_RANGES);
+static_assert(offsetof(np_cluster_ip_ranges, v4) == 8 && NP_MAX_CLUSTER_IP_RANGES == 16);
+
 static_assert(sizeof(np_sock_rev_key) == 32);
 static_assert(offsetof(np_sock_rev_key, family) == 8 && offsetof(np_sock_rev_key, port) == 10);
 static_assert(offsetof(np_sock_rev_key, addr) == 16);
@@ -81,7 +85,8 @@ static_assert(sizeof(np_sock_lb_config) == 8 && offsetof(np_sock_lb_config, node
 static_assert(NP_DROP_MALFORMED == 1 && NP_DROP_SPOOFED_SOURCE == 2 && NP_DROP_TTL_EXCEEDED == 3 &&
               NP_DROP_REDIRECT_FAILED == 4 && NP_DROP_NO_BACKEND == 5 && NP_DROP_SOURCE_RANGE_DENIED == 6 &&
               NP_DROP_CT_MAP_FULL == 7 && NP_DROP_UNSUPPORTED_L4 == 8 && NP_DROP_BACKEND_GONE == 9);
-static_assert(NP_DROP_SNAT_NO_PORT == 10 && NP_DROP_NO_ROUTE == 11);
+static_assert(NP_DROP_SNAT_NO_PORT == 10 && NP_DROP_NO_ROUTE == 11 && NP_DROP_POLICY_DENIED == 12 &&
+              NP_DROP_UNALLOCATED_CLUSTER_IP == 13);
 static_assert(NP_STAT_FORWARDED_LOCAL == 0 && NP_STAT_TO_STACK == 1 && NP_STAT_PASSED_NON_IP == 2 &&
               NP_STAT_PASSED_IPV6 == 3 && NP_STAT_DELIVERED_TO_POD == 4 && NP_STAT_TO_NETDEV == 5 &&
               NP_STAT_IFACE_STATS_FULL == 6 && NP_STAT_SERVICE_TRANSLATED == 7 && NP_STAT_REVERSE_TRANSLATED == 8 &&

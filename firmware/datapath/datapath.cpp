@@ -19,6 +19,7 @@
 #include "datapath/bpffs.h"
 #include "datapath/cgroup.h"
 #include "datapath/cgroup_links.h"
+#include "datapath/cluster_ip_ranges.h"
 #include "datapath/pinned_maps.h"
 #include "datapath/policy_abi.h"
 #include "datapath/tc.h"
@@ -109,7 +110,8 @@ struct Datapath::Impl {
     Impl(Skeleton s, std::string dir)
         : skel(std::move(s)),
           bpffs(std::move(dir)),
-          endpoints(bpf_map__fd(skel->maps.np_local_endpoints_v1)),
+          endpoints(bpf_map__fd(skel->maps.np_local_endpoints_v1), bpf_map__fd(skel->maps.np_endpoint_addrs_v1),
+                    bpf_map__fd(skel->maps.np_isolated_addrs_v1)),
           services(bpf_map__fd(skel->maps.np_services_v2), bpf_map__fd(skel->maps.np_backend_slots_v2),
                    bpf_map__max_entries(skel->maps.np_backend_slots_v2), bpf_map__fd(skel->maps.np_service_addrs_v1)),
           backends(bpf_map__fd(skel->maps.np_backends_v2), bpf_map__fd(skel->maps.np_backend_spill_v1),
@@ -221,6 +223,9 @@ Result<Datapath> Datapath::open(const Options& options) {
         return Error::fromErrno(err, "Failed to load the datapath programs into the kernel");
 
     auto impl = std::make_unique<Impl>(std::move(skel), bpffs);
+    // The endpoint filters must hold every entry a predecessor left before
+    // these programs, which trust them, are attached anywhere.
+    if (auto ok = impl->endpoints.adopt(); !ok) return ok.error();
     for (std::size_t i = 0; i < kPrograms.size(); ++i) {
         const int fd = impl->fd(kPrograms[i]);
         if (auto ok = pinReplacing(fd, progsDir + "/" + std::string(programName(kPrograms[i]))); !ok)
@@ -305,6 +310,23 @@ Result<std::optional<IpAddress>> Datapath::masqueradeAddress() const {
     out.family = IpFamily::V4;
     std::memcpy(out.bytes.data(), &config.masquerade_v4, 4);
     return std::optional<IpAddress>{out};
+}
+
+Status Datapath::setClusterIpRanges(const std::vector<IpPrefix>& ranges) {
+    auto value = encodeClusterIpRanges(ranges);
+    if (!value) return value.error();
+    const std::uint32_t key = NP_CLUSTER_IP_RANGES_KEY;
+    if (::bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.np_cluster_ip_ranges_v1), &key, &*value, BPF_ANY) != 0)
+        return Error::fromErrno(errno, "Failed to write " NP_MAP_CLUSTER_IP_RANGES);
+    return {};
+}
+
+Result<std::vector<IpPrefix>> Datapath::clusterIpRanges() const {
+    const std::uint32_t key = NP_CLUSTER_IP_RANGES_KEY;
+    np_cluster_ip_ranges value{};
+    if (::bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.np_cluster_ip_ranges_v1), &key, &value) != 0)
+        return Error::fromErrno(errno, "Failed to read " NP_MAP_CLUSTER_IP_RANGES);
+    return decodeClusterIpRanges(value);
 }
 
 Status Datapath::attachSocketHooks(const std::string& cgroupPath) {

@@ -125,6 +125,14 @@ public:
     // before anyone writes it) makes such flows drop (snat_no_port).
     Status setMasqueradeAddress(const std::optional<IpAddress>& ipv4);
     Result<std::optional<IpAddress>> masqueradeAddress() const;
+    // The service range ([services] cluster-ip-ranges): from then on, a
+    // packet (from a pod or from outside) or a node socket's connect() for
+    // an address in it that no ClusterIP holds is dropped / refused (EPERM).
+    // Empty, the value before anyone writes it, drops nothing. IPv6 ranges
+    // are left out (IPv4 datapath); more than NP_MAX_CLUSTER_IP_RANGES IPv4
+    // ones are an error. One map update: the new ranges apply at once.
+    Status setClusterIpRanges(const std::vector<IpPrefix>& ranges);
+    Result<std::vector<IpPrefix>> clusterIpRanges() const;
     // Attaches the four socket hooks to the cgroup v2 directory `cgroupPath`
     // and all below it, through links pinned under <bpffs>/links: links a
     // predecessor pinned on the same cgroup get the new programs swapped in,

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "datapath/abi.h"
 
@@ -36,6 +37,10 @@ Result<IpAddress> fromKey(const np_endpoint_key& key) {
 
 std::string describe(const IpAddress& address) { return "'" + address.toString() + "'"; }
 
+bool isIsolated(const LocalEndpoint& endpoint) {
+    return (endpoint.flags & (NP_ENDPOINT_F_INGRESS_ISOLATED | NP_ENDPOINT_F_EGRESS_ISOLATED)) != 0;
+}
+
 }  // namespace
 
 Result<std::map<IpAddress, LocalEndpoint>> BpfLocalEndpointTable::list() const {
@@ -58,14 +63,46 @@ Result<std::map<IpAddress, LocalEndpoint>> BpfLocalEndpointTable::list() const {
     return out;
 }
 
+Status BpfLocalEndpointTable::adopt() {
+    auto entries = list();
+    if (!entries) return entries.error();
+    std::vector<IpAddress> all, isolated;
+    isolated_.clear();
+    for (const auto& [address, endpoint] : *entries) {
+        all.push_back(address);
+        if (isIsolated(endpoint)) isolated.push_back(address);
+        isolated_[address] = isIsolated(endpoint);
+    }
+    if (auto ok = endpointAddrs_.adopt(all); !ok) return ok;
+    return isolatedAddrs_.adopt(isolated);
+}
+
 Status BpfLocalEndpointTable::upsert(const IpAddress& address, const LocalEndpoint& endpoint) {
+    const auto known = isolated_.find(address);
+    const bool existed = known != isolated_.end();
+    const bool wasIsolated = existed && known->second;
+    const bool isolated = isIsolated(endpoint);
+    // Bits first: a packet must never skip an entry that is already there.
+    if (!existed)
+        if (auto ok = endpointAddrs_.add(address); !ok) return ok;
+    if (isolated && !wasIsolated) {
+        if (auto ok = isolatedAddrs_.add(address); !ok) {
+            if (!existed) (void)endpointAddrs_.remove(address);
+            return ok;
+        }
+    }
     const np_endpoint_key key = toKey(address);
     const np_endpoint_value value{endpoint.ifindex, endpoint.endpointId, endpoint.identity, endpoint.flags};
     if (int err = ::bpf_map_update_elem(mapFd_, &key, &value, BPF_ANY); err != 0) {
+        if (isolated && !wasIsolated) (void)isolatedAddrs_.remove(address);
+        if (!existed) (void)endpointAddrs_.remove(address);
         // E2BIG: the map is full; [datapath] max-local-endpoints is too small.
         return Error::fromErrno(err, "Failed to write local endpoint " + describe(address) + " to " +
                                          NP_MAP_LOCAL_ENDPOINTS);
     }
+    isolated_[address] = isolated;
+    // No longer isolated: its bit goes only now that the entry says so.
+    if (wasIsolated && !isolated) return isolatedAddrs_.remove(address);
     return {};
 }
 
@@ -74,6 +111,12 @@ Status BpfLocalEndpointTable::erase(const IpAddress& address) {
     if (::bpf_map_delete_elem(mapFd_, &key) != 0 && errno != ENOENT)
         return Error::fromErrno(errno, "Failed to delete local endpoint " + describe(address) + " from " +
                                            NP_MAP_LOCAL_ENDPOINTS);
+    const auto known = isolated_.find(address);
+    if (known == isolated_.end()) return {};
+    const bool wasIsolated = known->second;
+    isolated_.erase(known);
+    if (auto ok = endpointAddrs_.remove(address); !ok) return ok;
+    if (wasIsolated) return isolatedAddrs_.remove(address);
     return {};
 }
 

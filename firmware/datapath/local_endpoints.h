@@ -9,6 +9,8 @@
 
 #include "common/ip.h"
 #include "common/result.h"
+#include "datapath/address_filter.h"
+#include "nodeplane/abi/maps.h"
 
 namespace nodeplane::datapath {
 
@@ -16,7 +18,7 @@ struct LocalEndpoint {
     std::uint32_t ifindex = 0;     // host end of the pod's veth, node netns
     std::uint32_t endpointId = 0;  // the daemon's id for the pod
     std::uint32_t identity = 0;    // security identity; 0 until policy lands
-    std::uint32_t flags = 0;       // np_endpoint_flags; none defined yet
+    std::uint32_t flags = 0;       // np_endpoint_flags: isolation by NetworkPolicy
 
     auto operator<=>(const LocalEndpoint&) const = default;
 };
@@ -33,11 +35,23 @@ public:
     virtual Status erase(const IpAddress& address) = 0;
 };
 
-// The table over the real map. Borrows the fd: the Datapath that owns the map
-// outlives this object.
+// The table over the real map and its two address filters
+// (np_endpoint_addrs_v1, np_isolated_addrs_v1, abi/endpoints.h), kept in step
+// with every write: an address's bits are set before its entry is written and
+// cleared after it is gone (or no longer isolated), so the datapath never
+// skips an entry that exists. Borrows the fds: the Datapath that owns the
+// maps outlives this object.
 class BpfLocalEndpointTable final : public LocalEndpointTable {
 public:
-    explicit BpfLocalEndpointTable(int mapFd) : mapFd_(mapFd) {}
+    BpfLocalEndpointTable(int mapFd, int endpointAddrsFd, int isolatedAddrsFd)
+        : mapFd_(mapFd),
+          endpointAddrs_(endpointAddrsFd, NP_MAP_ENDPOINT_ADDRS),
+          isolatedAddrs_(isolatedAddrsFd, NP_MAP_ISOLATED_ADDRS) {}
+
+    // Reads the entries a predecessor left (or none) and sets their bits.
+    // Before any other call, and before programs that read the filters are
+    // attached.
+    Status adopt();
 
     Result<std::map<IpAddress, LocalEndpoint>> list() const override;
     Status upsert(const IpAddress& address, const LocalEndpoint& endpoint) override;
@@ -45,6 +59,9 @@ public:
 
 private:
     int mapFd_;
+    AddressFilter endpointAddrs_;
+    AddressFilter isolatedAddrs_;
+    std::map<IpAddress, bool> isolated_;  // every entry written or adopted: has it an isolation flag?
 };
 
 }  // namespace nodeplane::datapath

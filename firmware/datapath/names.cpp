@@ -47,6 +47,7 @@ std::string_view dropReasonName(np_drop_reason reason) {
     case NP_DROP_SNAT_NO_PORT: return "snat_no_port";
     case NP_DROP_NO_ROUTE: return "no_route";
     case NP_DROP_POLICY_DENIED: return "policy_denied";
+    case NP_DROP_UNALLOCATED_CLUSTER_IP: return "unallocated_cluster_ip";
     case NP_DROP__COUNT: break;
     }
     return {};

@@ -12,6 +12,7 @@
 
 #include "common/unique_fd.h"
 #include "datapath/abi.h"
+#include "datapath/address_filter.h"
 #include "packet_test_support.h"
 #include "support/bpffs_mount.h"
 #include "support/counters.h"
@@ -48,6 +49,17 @@ const datapath::MapInfo& mapNamed(const std::vector<datapath::MapInfo>& maps, co
         if (m.name == name) return m;
     FAIL(("no map named " + name).c_str());
     return maps.front();
+}
+
+// Whether the pinned filter map `name` has the bit of `address`.
+bool filterHas(const std::string& bpffs, const char* name, const IpAddress& address) {
+    UniqueFd fd(::bpf_obj_get((bpffs + "/maps/" + name).c_str()));
+    if (!fd.valid()) FAIL((std::string("nothing pinned as ") + name).c_str());
+    const std::uint32_t bit = *datapath::addressFilterBit(address);
+    const std::uint32_t word = bit / 64;
+    std::uint64_t bits = 0;
+    if (::bpf_map_lookup_elem(fd.get(), &word, &bits) != 0) FAIL("cannot read a filter word");
+    return (bits >> (bit % 64)) & 1;
 }
 
 }  // namespace
@@ -119,7 +131,7 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     }
     auto maps = dp.maps();
     CHECK_TRUE(maps.ok());
-    LONGS_EQUAL(20, maps->size());
+    LONGS_EQUAL(23, maps->size());
     const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
     STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
     STRCMP_EQUAL("hash", endpoints.type.c_str());
@@ -139,6 +151,9 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
         {NP_MAP_BACKEND_SLOTS, {"array", options.maxBackendSlots}},
         {NP_MAP_SERVICE_ADDRS, {"array", NP_ADDR_FILTER_WORDS}},
         {NP_MAP_BACKEND_ADDRS, {"array", NP_ADDR_FILTER_WORDS}},
+        {NP_MAP_ENDPOINT_ADDRS, {"array", NP_ADDR_FILTER_WORDS}},
+        {NP_MAP_ISOLATED_ADDRS, {"array", NP_ADDR_FILTER_WORDS}},
+        {NP_MAP_CLUSTER_IP_RANGES, {"array", 1}},
         {NP_MAP_CONNTRACK, {"lru_hash", options.maxConntrack}},
         {NP_MAP_AFFINITY, {"lru_hash", options.maxAffinity}},
         {NP_MAP_SOURCE_RANGES, {"lpm_trie", options.maxSourceRanges}},
@@ -194,6 +209,39 @@ TEST(DatapathOpen, ASecondOpenAdoptsThePinnedMaps) {
     first.reset();
     LONGS_EQUAL(1, second.localEndpoints().list()->size());
     LONGS_EQUAL(idOf(second.programFd(Program::FromPod)), pinnedProgramId(pin));
+}
+
+// The endpoint filters follow every write, and a daemon that finds
+// endpoints without their filters (pinned by a version that had none) sets
+// their bits before its programs can run.
+TEST(DatapathOpen, EndpointFiltersFollowTheTableAndAreRebuiltOnOpen) {
+    const IpAddress plain = ipOf(kPodA), isolated = ipOf(kPodB);
+    {
+        auto dp = openOrFail(options);
+        CHECK_TRUE(dp.localEndpoints().upsert(plain, {7, 1, 0, 0}).ok());
+        CHECK_TRUE(dp.localEndpoints().upsert(isolated, {8, 2, 0, NP_ENDPOINT_F_INGRESS_ISOLATED}).ok());
+        CHECK_TRUE(filterHas(options.bpffs, NP_MAP_ENDPOINT_ADDRS, plain));
+        CHECK_TRUE(filterHas(options.bpffs, NP_MAP_ENDPOINT_ADDRS, isolated));
+        CHECK_FALSE(filterHas(options.bpffs, NP_MAP_ISOLATED_ADDRS, plain));
+        CHECK_TRUE(filterHas(options.bpffs, NP_MAP_ISOLATED_ADDRS, isolated));
+        // No longer isolated, then gone.
+        CHECK_TRUE(dp.localEndpoints().upsert(isolated, {8, 2, 0, 0}).ok());
+        CHECK_FALSE(filterHas(options.bpffs, NP_MAP_ISOLATED_ADDRS, isolated));
+        CHECK_TRUE(dp.localEndpoints().erase(isolated).ok());
+        CHECK_FALSE(filterHas(options.bpffs, NP_MAP_ENDPOINT_ADDRS, isolated));
+        CHECK_TRUE(dp.localEndpoints().upsert(isolated, {8, 2, 0, NP_ENDPOINT_F_EGRESS_ISOLATED}).ok());
+    }
+    for (const char* name : {NP_MAP_ENDPOINT_ADDRS, NP_MAP_ISOLATED_ADDRS})
+        CHECK_EQUAL(0, ::unlink((options.bpffs + "/maps/" + name).c_str()));
+    auto dp = openOrFail(options);
+    CHECK_TRUE(filterHas(options.bpffs, NP_MAP_ENDPOINT_ADDRS, plain));
+    CHECK_TRUE(filterHas(options.bpffs, NP_MAP_ENDPOINT_ADDRS, isolated));
+    CHECK_FALSE(filterHas(options.bpffs, NP_MAP_ISOLATED_ADDRS, plain));
+    CHECK_TRUE(filterHas(options.bpffs, NP_MAP_ISOLATED_ADDRS, isolated));
+    // The adopted entries are known: erasing one clears its bits.
+    CHECK_TRUE(dp.localEndpoints().erase(isolated).ok());
+    CHECK_FALSE(filterHas(options.bpffs, NP_MAP_ISOLATED_ADDRS, isolated));
+    CHECK_FALSE(filterHas(options.bpffs, NP_MAP_ENDPOINT_ADDRS, isolated));
 }
 
 TEST(DatapathOpen, CountersSurviveARestart) {

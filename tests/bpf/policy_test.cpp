@@ -212,3 +212,18 @@ TEST(Policy, APodIsolatedForEgressOnlyStillAnswersWhatItAccepts) {
     CHECK_TC_ACTION(TC_ACT_SHOT, fromB(tcpTo(kPodB, kPodElsewhere, 80, tcp_flags::kSyn, 41000)));
     LONGS_EQUAL(1, denied());
 }
+
+// to_pod skips the endpoint lookup for pods without an isolation flag (the
+// np_isolated_addrs_v1 filter): a pod that gains, loses and regains one is
+// enforced, then open, then enforced again, from the very next packet.
+TEST(Policy, IsolationTakesEffectOnTheNextPacketEachWay) {
+    endpoint(kPodB, hostB, kEndpointB, kIdentityB, 0);
+    CHECK_TC_ACTION(TC_ACT_OK, intoB(tcpTo(kOutside, kPodB, 81, tcp_flags::kSyn, 40001)));
+    endpoint(kPodB, hostB, kEndpointB, kIdentityB, NP_ENDPOINT_F_INGRESS_ISOLATED);
+    CHECK_TC_ACTION(TC_ACT_SHOT, intoB(tcpTo(kOutside, kPodB, 81, tcp_flags::kSyn, 40002)));
+    endpoint(kPodB, hostB, kEndpointB, kIdentityB, 0);
+    CHECK_TC_ACTION(TC_ACT_OK, intoB(tcpTo(kOutside, kPodB, 81, tcp_flags::kSyn, 40003)));
+    endpoint(kPodB, hostB, kEndpointB, kIdentityB, NP_ENDPOINT_F_INGRESS_ISOLATED);
+    CHECK_TC_ACTION(TC_ACT_SHOT, intoB(tcpTo(kOutside, kPodB, 81, tcp_flags::kSyn, 40004)));
+    LONGS_EQUAL(2, denied());
+}

@@ -6,11 +6,11 @@
 // where the datapath needs it), REJECT (TCP RST / ICMP port unreachable from
 // the frontend), DROP.
 //
-// Not run here, and counted: flows from the node itself (translated per
-// socket by the cgroup hooks, tests/bpf/sock_lb_*), IPv6 flows (the datapath
-// is IPv4 for now), and DROP for an unallocated address in the service CIDR
-// (neither the snapshot nor the configuration names the service CIDR, so such
-// a packet is routed like any other).
+// Each case's service_cidr is configured as [services] cluster-ip-ranges
+// would be, so DROP for an unallocated address in it runs too. Not run here,
+// and counted: flows from the node itself (translated per socket by the
+// cgroup hooks, tests/bpf/sock_lb_*) and IPv6 flows (the datapath is IPv4
+// for now).
 #include <CppUTest/TestHarness.h>
 
 #include <linux/pkt_cls.h>
@@ -44,7 +44,7 @@ struct CaseNode {
     IpAddress masquerade;
 
     CaseNode(const json& environment, const compiler::DesiredServices& desired,
-             const std::vector<IpAddress>& nodePortAddresses) {
+             const std::vector<IpAddress>& nodePortAddresses, const std::vector<IpPrefix>& serviceCIDRs) {
         podIf = node.addInterface("np-pod");
         extIf = node.addInterface("np-ext");
         const int fd = node.netns().fd();
@@ -60,6 +60,8 @@ struct CaseNode {
         runOrThrow({"sysctl", "-qw", "net.ipv4.conf.all.forwarding=1"}, fd);
         auto& dp = node.datapath();
         if (!dp.setMasqueradeAddress(masquerade)) throw std::runtime_error("cannot set the masquerade address");
+        if (auto set = dp.setClusterIpRanges(serviceCIDRs); !set)
+            throw std::runtime_error("cannot set the service range: " + set.error().message);
         daemon::ServiceIds ids;
         daemon::ServiceReconciler reconciler(
             {dp.services(), dp.backends(), dp.revNat(), dp.sourceRanges(), dp.conntrack()});
@@ -91,7 +93,7 @@ Bytes flowPacket(const json& flow) {
 std::string hostPort(const std::string& address, std::uint16_t port) { return address + ":" + std::to_string(port); }
 
 struct Tally {
-    int run = 0, fromHost = 0, ipv6 = 0, serviceCidrDrop = 0;
+    int run = 0, fromHost = 0, ipv6 = 0, serviceCidrDrop = 0;  // serviceCidrDrop: run, and of those
 };
 
 void runFlows(const json& c, const json& flows, const json& objects, CaseFailures& f, Tally& tally,
@@ -100,7 +102,7 @@ void runFlows(const json& c, const json& flows, const json& objects, CaseFailure
     auto compiled = compiler::compileServices(caseModel(env, objects, f, id), compiler::ServiceLimits{});
     f.check(compiled.ok(), id, "compile failed: " + formatInputErrors(compiled.errors));
     auto ctx = caseFlowContext(env);
-    CaseNode n(env, compiled.desired, ctx.nodePortAddresses);
+    CaseNode n(env, compiled.desired, ctx.nodePortAddresses, ctx.serviceCIDRs);
 
     for (const auto& flow : flows) {
         const std::string where = id + " flow '" + flow.at("name").get<std::string>() + "'";
@@ -118,15 +120,14 @@ void runFlows(const json& c, const json& flows, const json& objects, CaseFailure
         }
         const bool inClusterIPs = std::find(compiled.desired.clusterIPs.begin(), compiled.desired.clusterIPs.end(),
                                             dst) != compiled.desired.clusterIPs.end();
-        if (want == "DROP" && !inClusterIPs &&
+        const bool unallocatedDrop =
+            want == "DROP" && !inClusterIPs &&
             std::none_of(compiled.desired.frontends.begin(), compiled.desired.frontends.end(),
                          [&](const compiler::Frontend& fe) { return fe.address == dst; }) &&
             std::any_of(ctx.serviceCIDRs.begin(), ctx.serviceCIDRs.end(),
-                        [&](const IpPrefix& p) { return p.contains(dst); })) {
-            ++tally.serviceCidrDrop;
-            continue;
-        }
+                        [&](const IpPrefix& p) { return p.contains(dst); });
         ++tally.run;
+        const auto unallocatedBefore = dropCounter(n.node.datapath().stats(), "unallocated_cluster_ip").packets;
 
         const bool fromPod = kind == "pod";
         if (fromPod) n.admitPod(src);
@@ -138,6 +139,12 @@ void runFlows(const json& c, const json& flows, const json& objects, CaseFailure
 
         if (want == "DROP") {
             f.check(run.retval == TC_ACT_SHOT, where, std::string("expected a drop, got ") + tcActionName(run.retval));
+            if (unallocatedDrop) {
+                ++tally.serviceCidrDrop;
+                const auto after = dropCounter(n.node.datapath().stats(), "unallocated_cluster_ip").packets;
+                f.check(after == unallocatedBefore + 1, where,
+                        "an unallocated service address must count as unallocated_cluster_ip");
+            }
         } else if (want == "REJECT") {
             f.check(run.retval == TC_ACT_REDIRECT, where, std::string("expected a reply sent back, got ") +
                                                               tcActionName(run.retval));
@@ -200,9 +207,10 @@ TEST(ServiceCasesInTheDatapath, PacketFlows) {
                          id + " (slices deleted)");
             });
     }
-    std::printf("\n  services-public.json in the datapath: %d flows run; not here: %d from the node (socket "
-                "hooks), %d IPv6, %d SCTP (refused), %d service-CIDR drops\n",
-                tally.run, tally.fromHost, tally.ipv6, sctp, tally.serviceCidrDrop);
-    CHECK_TEXT(tally.run >= 25, "fewer flows ran than the cases hold");
+    std::printf("\n  services-public.json in the datapath: %d flows run (%d of them service-CIDR drops); not "
+                "here: %d from the node (socket hooks), %d IPv6, %d SCTP (refused)\n",
+                tally.run, tally.serviceCidrDrop, tally.fromHost, tally.ipv6, sctp);
+    CHECK_TEXT(tally.run >= 26, "fewer flows ran than the cases hold");
+    CHECK_TEXT(tally.serviceCidrDrop >= 1, "no unallocated service-address DROP ran (svc-002 has one)");
     if (!f.text.empty()) FAIL(f.text.c_str());
 }

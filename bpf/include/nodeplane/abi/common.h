@@ -29,4 +29,14 @@ struct np_counter {
 	__u64 bytes;
 };
 
+/* Address filters: a bit per hash of an IPv4 address, so the many packets
+ * that cannot match an entry skip a hash lookup (services.h, endpoints.h).
+ * Bit np_mix32(the address as it sits in the packet) % NP_ADDR_FILTER_BITS
+ * of an array of __u64 words: word bit / 64, bit bit % 64. A bit is set
+ * before the first entry of its addresses is written and cleared after the
+ * last is removed; another address's bit may stand in (the lookup then
+ * misses), so a clear bit is a sure "no". */
+#define NP_ADDR_FILTER_WORDS 16384
+#define NP_ADDR_FILTER_BITS (NP_ADDR_FILTER_WORDS * 64)
+
 #endif /* NODEPLANE_ABI_COMMON_H */

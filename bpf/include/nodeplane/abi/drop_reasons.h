@@ -56,6 +56,11 @@ enum np_drop_reason {
 	 * policy of its destination pod does not allow. */
 	NP_DROP_POLICY_DENIED = 12,
 
+	/* A packet for an address of the service range ([services]
+	 * cluster-ip-ranges) that no ClusterIP holds: kube-proxy's "Drop
+	 * traffic to unallocated ClusterIPs". */
+	NP_DROP_UNALLOCATED_CLUSTER_IP = 13,
+
 	/* One past the highest number in use; not a reason. */
 	NP_DROP__COUNT,
 };

@@ -32,4 +32,11 @@ struct np_endpoint_value {
 	__u32 flags;       /* enum np_endpoint_flags */
 };
 
+/* Address filters over the endpoints (NP_ADDR_FILTER_WORDS, common.h),
+ * kept by the daemon's endpoint table with every write:
+ * np_endpoint_addrs_v1 has the bit of every local endpoint's IPv4 address
+ * (from_pod skips the destination lookup for the rest: pods talking to the
+ * node or to other nodes), np_isolated_addrs_v1 that of every endpoint with
+ * an isolation flag (to_pod skips the lookup for the rest). */
+
 #endif /* NODEPLANE_ABI_ENDPOINTS_H */

@@ -17,6 +17,9 @@
  *   np_ipcache_v1       prefix -> identity, node address, flags       daemon, LPM
  *   np_policy_v1        (endpoint, dir, identity, proto, port) -> .. daemon, LPM
  *   np_events_v1        ring buffer of drop/trace records             datapath
+ *   np_cluster_ip_ranges_v1 the service range ([services] cluster-ip-ranges) daemon, array of 1
+ *   np_endpoint_addrs_v1 hash bit of every local endpoint address     daemon, array
+ *   np_isolated_addrs_v1 hash bit of every policy-isolated one        daemon, array
  */
 #ifndef NODEPLANE_ABI_MAPS_H
 #define NODEPLANE_ABI_MAPS_H
@@ -41,6 +44,9 @@
 #define NP_MAP_IPCACHE "np_ipcache_v1"
 #define NP_MAP_POLICY "np_policy_v1"
 #define NP_MAP_POLICY_CONFIG "np_policy_config_v1"
+#define NP_MAP_CLUSTER_IP_RANGES "np_cluster_ip_ranges_v1"
+#define NP_MAP_ENDPOINT_ADDRS "np_endpoint_addrs_v1"
+#define NP_MAP_ISOLATED_ADDRS "np_isolated_addrs_v1"
 
 /* Defaults of the sizes the daemon sets from its configuration. */
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536

@@ -70,17 +70,12 @@ struct np_service_value {
 	__u32 slot_base;          /* first slot of the set in np_backend_slots_v2 */
 };
 
-/* Address filters: a bit per hash of an IPv4 address, so the many packets
- * that cannot match skip a hash lookup. np_service_addrs_v1 holds every
- * frontend address (the frontend lookups are skipped for the rest),
- * np_backend_addrs_v1 every backend address (only those send replies to
- * reverse-translate: the conntrack REPLY lookup is skipped for the rest).
- * Bit np_mix32(the address as it sits in the packet) % NP_ADDR_FILTER_BITS
- * of the array of __u64 words: word bit / 64, bit bit % 64. Set before the
- * first frontend / backend of the address is written, cleared after the last
- * is removed; another address's bit may stand in (a lookup then misses). */
-#define NP_ADDR_FILTER_WORDS 16384
-#define NP_ADDR_FILTER_BITS (NP_ADDR_FILTER_WORDS * 64)
+/* Address filters (NP_ADDR_FILTER_WORDS, common.h): np_service_addrs_v1
+ * holds every frontend address (the frontend lookups are skipped for the
+ * rest), np_backend_addrs_v1 every backend address (only those send replies
+ * to reverse-translate: the conntrack REPLY lookup is skipped for the rest).
+ * Set before the first frontend / backend of the address is written, cleared
+ * after the last is removed. */
 
 /* Most backends one service can have in one set. */
 #define NP_MAX_BACKENDS_PER_SERVICE 65535
@@ -130,6 +125,24 @@ struct np_affinity_value {
 	__u32 pad;
 	__u64 last_used_ns; /* bpf_ktime_get_ns() of the last new connection */
 };
+
+/* np_cluster_ip_ranges_v1 (an array of one, key 0): the service range,
+ * [services] cluster-ip-ranges. A packet from a pod or from outside for an
+ * address in one of the first `count` prefixes that no frontend serves is
+ * dropped (UNALLOCATED_CLUSTER_IP), unless the address is an allocated
+ * ClusterIP (it has port-0 refusal frontends, which reject instead). count 0,
+ * the value before the daemon writes it, drops nothing. IPv4 only. */
+#define NP_MAX_CLUSTER_IP_RANGES 16
+struct np_ipv4_prefix {
+	__be32 addr; /* network order, host bits 0 */
+	__be32 mask; /* network order: the prefix length's leading ones */
+};
+struct np_cluster_ip_ranges {
+	__u32 count; /* prefixes in use, 0..NP_MAX_CLUSTER_IP_RANGES */
+	__u32 pad;
+	struct np_ipv4_prefix v4[NP_MAX_CLUSTER_IP_RANGES];
+};
+#define NP_CLUSTER_IP_RANGES_KEY 0
 
 /* np_source_ranges_v1 key (LPM trie). prefixlen counts the bits after
  * itself: 64 for rev_nat_id, family and pad (always matched whole), plus the
