@@ -76,6 +76,9 @@ Status Daemon::start() {
     auto netns = datapath::currentNetnsCookie();
     if (!netns) return netns.error();
     if (auto st = datapath_->setNodeNetnsCookie(*netns); !st) return st;
+    // The service range: packets for its unallocated addresses are dropped.
+    static_assert(config::kMaxClusterIpRanges == NP_MAX_CLUSTER_IP_RANGES);
+    if (auto st = datapath_->setClusterIpRanges(cfg.services.clusterIpRanges); !st) return st;
     // A wrong [datapath] cgroup is a configuration error: refused here,
     // before the first state is applied and readiness reported. The hooks
     // themselves attach at the end of start().
@@ -209,6 +212,8 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     const auto began = std::chrono::steady_clock::now();
     // Only the files that changed since the last load are parsed again.
     const auto& loaded = snapshots_.load(path);
+    uncompiled_.add(snapshots_.lastChanges());
+    if (snapshots_.lastChanges().policyInputs()) policyInputsChanged_ = true;
     const auto parsed = std::chrono::steady_clock::now();
     InputErrors errors = loaded.errors;
     if (errors.empty() && loaded.model.node != config_.config.node.name) {
@@ -217,6 +222,9 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
                               config_.config.node.name + "' ([node] name)"});
     }
     compiler::CompileResult compiled;
+    // The services whose inputs changed since the last compile, unless that is unknown.
+    std::optional<std::set<state::ObjectKey>> touched;
+    if (errors.empty() && !uncompiled_.everything) touched = uncompiled_.servicesTouched();
     // Services whose inputs did not change since the last load keep their
     // compiled form; valid until the next compile.
     const compiler::ServicesResult* services = nullptr;
@@ -225,7 +233,9 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
                                          endpointIds_);
         services = &serviceCompiler_.compile(loaded.model,
                                              {.maxBackendEntries = config_.config.datapath.maxBackendEntries,
-                                              .maxServices = config_.config.datapath.maxServices});
+                                              .maxServices = config_.config.datapath.maxServices},
+                                             touched ? &*touched : nullptr);
+        uncompiled_ = state::SnapshotChanges{};
         errors = compiled.errors;
         errors.insert(errors.end(), services->errors.begin(), services->errors.end());
         if (errors.empty()) errors = compilePolicy(loaded.model, compiled.desired);
@@ -249,7 +259,7 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     desired_ = std::move(compiled.desired);
     lastRefusal_.clear();
     applyPolicyAndEndpoints();
-    applyServices(services->desired, loaded.model);
+    applyServices(*services, loaded.model);
     ++generation_;
     appliedAt_ = std::chrono::system_clock::now();
     auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
@@ -262,7 +272,7 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     return "applied generation " + std::to_string(generation_);
 }
 
-void Daemon::applyServices(const compiler::DesiredServices& services, const state::Model& model) {
+void Daemon::applyServices(const compiler::ServicesResult& services, const state::Model& model) {
     std::vector<IpAddress> nodeAddresses;
     if (const auto* self = model.thisNode()) nodeAddresses = self->addresses;
     // Masqueraded and hairpinned flows leave with the node's first IPv4
@@ -276,8 +286,16 @@ void Daemon::applyServices(const compiler::DesiredServices& services, const stat
         }
     if (auto set = datapath_->setMasqueradeAddress(masquerade); !set)
         spdlog::error("Failed to set the masquerade address: {}", set.error().message);
-    auto maps = planServiceMaps(services, nodeAddresses, serviceIds_);
-    auto report = serviceReconciler_->apply(std::move(maps));
+    // Services compiled anew since the last plan: when the last plan and
+    // the maps allow it only theirs are planned and written.
+    const auto changed = serviceCompiler_.takeChanged();
+    const bool shared = !services.warnings.empty();
+    std::optional<ServiceMapsDelta> delta;
+    if (!changed.all && serviceReconciler_->applied())
+        delta = planServiceChanges(services.desired, nodeAddresses, changed.services, *serviceReconciler_->applied(),
+                                   serviceIds_, shared);
+    auto report = delta ? serviceReconciler_->applyChanges(*delta)
+                        : serviceReconciler_->apply(planServiceMaps(services.desired, nodeAddresses, serviceIds_, shared));
     if (!report) {
         // The compiler checked capacity, so this is the kernel refusing a
         // write; the next reload retries from what the maps then hold.
@@ -285,8 +303,9 @@ void Daemon::applyServices(const compiler::DesiredServices& services, const stat
         return;
     }
     if (report->writes || report->removals)
-        spdlog::debug("Services: {} writes, {} removals, {} flows of removed backends cut", report->writes,
-                      report->removals, report->flowsCut);
+        spdlog::debug("Services ({}): {} writes, {} removals, {} flows of removed backends cut",
+                      delta ? std::to_string(changed.services.size()) + " changed planned" : std::string("all planned"),
+                      report->writes, report->removals, report->flowsCut);
 }
 
 void Daemon::scheduleReconcile() {

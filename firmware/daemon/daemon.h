@@ -31,6 +31,7 @@
 #include "netlink/link_watcher.h"
 #include "netlink/route_table.h"
 #include "netlink/sysctl.h"
+#include "policy/policy_compiler.h"
 #include "policy/policy_ids.h"
 #include "state/snapshot_cache.h"
 
@@ -71,7 +72,9 @@ private:
     // last good state. Returns the refusal.
     Result<std::string> loadAndApply(const char* why);
     Result<std::string> reloadConfig();
-    void applyServices(const compiler::DesiredServices& services, const state::Model& model);
+    // Plans and applies the services compiled last: only those that changed
+    // when the last plan and the maps allow it, else all of them.
+    void applyServices(const compiler::ServicesResult& services, const state::Model& model);
     // Compiles the model's NetworkPolicies for the endpoints of `node` and
     // gives those endpoints their identities and isolation; errors when the
     // result does not fit the maps.
@@ -118,6 +121,16 @@ private:
     std::unique_ptr<bus::ControlServer> control_;
 
     state::SnapshotCache snapshots_;
+    // What changed in the snapshot since the model the services were last
+    // compiled from (loads refused before compiling add up here).
+    state::SnapshotChanges uncompiled_;
+    // Whether a load since the last accepted policy compile changed what
+    // the policy compiler reads from the snapshot (nodes, namespaces, pods,
+    // NetworkPolicies); with the local endpoints and [policy] it compiled
+    // for, this lets a service-only change skip even the inputs digest.
+    bool policyInputsChanged_ = true;
+    std::vector<compiler::LocalEndpoint> policyEndpoints_;  // as last compiled for, before annotation
+    std::optional<policy::PolicyOptions> policyOptions_;     // as last compiled with
     compiler::ServiceCompileCache serviceCompiler_;
     compiler::EndpointIdAllocator endpointIds_;
     std::optional<compiler::DesiredNode> desired_;  // of the last good state

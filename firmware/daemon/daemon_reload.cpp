@@ -55,6 +55,13 @@ Result<std::string> Daemon::reloadConfig() {
     }
     cur.lifecycle = next.lifecycle;
     cur.policy = next.policy;  // the state applied after this reload uses it
+    if (next.services.clusterIpRanges != cur.services.clusterIpRanges) {
+        if (auto st = datapath_->setClusterIpRanges(next.services.clusterIpRanges); !st)
+            spdlog::error("Failed to apply [services] cluster-ip-ranges, keeping the previous ranges: {}",
+                          st.error().message);
+        else
+            cur.services = next.services;
+    }
     if (next.datapath.conntrack != cur.datapath.conntrack) {
         cur.datapath.conntrack = next.datapath.conntrack;
         if (conntrackGc_) conntrackGc_->reconfigure(conntrackGcSettings(cur.datapath.conntrack));

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -41,6 +42,15 @@ struct PlannedSet {
     std::uint64_t plan = 0;  // the plan that last used it
 };
 
+// One service's part of the last plan: the entries it owns, so a plan of
+// the changed services only can take back exactly theirs.
+struct PlannedService {
+    std::vector<datapath::FrontendKey> frontends;
+    std::vector<FrontendIdKey> revNat;
+    std::vector<BackendSetKey> sets;
+    std::vector<datapath::SourceRange> sourceRanges;
+};
+
 struct ServiceIds {
     IdAllocator<BackendSetKey> services{0x7fffffff};
     IdAllocator<FrontendIdKey> revNat{0x7fffffff};
@@ -53,6 +63,14 @@ struct ServiceIds {
     // maps. The first plan gives a backend set the id its frontends already
     // use (so a restart re-points nothing), then forgets these.
     std::map<datapath::FrontendKey, std::uint32_t> adoptedSets;
+    // By service ("namespace/name"), as the last plan left them.
+    std::map<std::string, PlannedService> byService;
+    std::vector<IpAddress> clusterIPs;  // of the last plan: their port 0 frontends
+    // The last whole plan had two rules on one frontend key (a NodePort on
+    // an address another frontend also uses) or the compiler dropped a
+    // frontend two services claim: which one wins is a whole-state
+    // question, so only a whole plan may follow.
+    bool contested = false;
 };
 
 struct ServiceMaps {
@@ -65,7 +83,34 @@ struct ServiceMaps {
     bool operator==(const ServiceMaps&) const = default;
 };
 
+// The whole plan. `sharedFrontends`: the compiler dropped a frontend two
+// services claim (ServicesResult::warnings).
 ServiceMaps planServiceMaps(const compiler::DesiredServices& desired, const std::vector<IpAddress>& nodeAddresses,
-                            ServiceIds& ids);
+                            ServiceIds& ids, bool sharedFrontends = false);
+
+// What a plan of some services changes in maps that hold `current`: entries
+// to write (new or different) and keys to remove.
+struct ServiceMapsDelta {
+    ServiceMaps write;
+    std::set<datapath::FrontendKey> frontendsGone;
+    std::set<std::uint32_t> backendSetsGone;
+    std::set<datapath::BackendId> backendsGone;
+    std::set<std::uint32_t> revNatGone;
+    std::set<datapath::SourceRange> sourceRangesGone;
+
+    bool empty() const;
+};
+
+// The plan of `changed` services ("namespace/name": recompiled, added or
+// gone) only, as the difference from `current`, the maps the last plan
+// filled: applying it to `current` gives what planServiceMaps() with the
+// same ids would. Costs what those services own, plus a light pass over
+// `desired`. nullopt (and `ids` untouched) when only a whole plan can tell:
+// no plan yet, adopted ids still to take, frontends two services or rules
+// claim, the first or the last ClusterIP.
+std::optional<ServiceMapsDelta> planServiceChanges(const compiler::DesiredServices& desired,
+                                                   const std::vector<IpAddress>& nodeAddresses,
+                                                   const std::set<std::string>& changed, const ServiceMaps& current,
+                                                   ServiceIds& ids, bool sharedFrontends = false);
 
 }  // namespace nodeplane::daemon

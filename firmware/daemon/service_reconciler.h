@@ -50,6 +50,14 @@ public:
     // maps hold; on failure the next apply reads the kernel back first.
     Result<ServiceReconcileReport> apply(ServiceMaps desired);
 
+    // Makes maps that hold applied() hold applied() changed by `delta`
+    // (planServiceChanges() against applied()), in the same order as
+    // apply(): new backends, reverse-NAT targets and ranges, then sets, then
+    // frontends, then removals. Writes and reads nothing else: a change of a
+    // few services costs their entries. Fails, touching nothing, when what
+    // the maps hold is unknown.
+    Result<ServiceReconcileReport> applyChanges(const ServiceMapsDelta& delta);
+
     // What the maps hold as far as this reconciler knows (nullopt: unknown
     // until the next apply reads it back).
     const std::optional<ServiceMaps>& applied() const { return applied_; }

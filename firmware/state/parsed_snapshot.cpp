@@ -17,7 +17,30 @@ void moveShare(std::vector<T>& from, std::size_t& offset, std::size_t count, std
     offset += count;
 }
 
+template <typename T>
+void replaceRange(std::vector<T>& v, std::size_t at, std::size_t count, std::vector<T>& with) {
+    auto first = v.begin() + static_cast<std::ptrdiff_t>(at);
+    if (count == with.size()) {
+        std::move(with.begin(), with.end(), first);
+        return;
+    }
+    first = v.erase(first, first + static_cast<std::ptrdiff_t>(count));
+    v.insert(first, std::make_move_iterator(with.begin()), std::make_move_iterator(with.end()));
+}
+
 }  // namespace
+
+void ParsedSnapshot::replaceShare(const Sizes& at, const Sizes& count, ParsedSnapshot&& with) {
+    replaceRange(model.nodes, at.nodes, count.nodes, with.model.nodes);
+    replaceRange(model.namespaces, at.namespaces, count.namespaces, with.model.namespaces);
+    replaceRange(model.pods, at.pods, count.pods, with.model.pods);
+    replaceRange(model.services, at.services, count.services, with.model.services);
+    replaceRange(model.endpointSlices, at.endpointSlices, count.endpointSlices, with.model.endpointSlices);
+    replaceRange(model.networkPolicies, at.networkPolicies, count.networkPolicies, with.model.networkPolicies);
+    replaceRange(nodeSettings, at.nodeSettings, count.nodeSettings, with.nodeSettings);
+    replaceRange(references, at.references, count.references, with.references);
+    replaceRange(claims, at.claims, count.claims, with.claims);
+}
 
 ParsedSnapshot::Sizes ParsedSnapshot::sizes() const {
     return {model.nodes.size(),        model.namespaces.size(),     model.pods.size(),

@@ -82,6 +82,10 @@ struct ParsedSnapshot {
     // advances `from` past them; what is left here is moved-from until
     // clear(). incomplete is not carried: the caller keeps it per document.
     ParsedSnapshot takeShare(Sizes& from, const Sizes& count);
+    // Puts `with`'s objects and facts where `count` of each start at `at`
+    // (a document's share, taken or not): in place when the counts are
+    // equal, the usual case of a changed document.
+    void replaceShare(const Sizes& at, const Sizes& count, ParsedSnapshot&& with);
     void clear() { *this = ParsedSnapshot{}; }
 };
 

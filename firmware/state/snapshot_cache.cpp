@@ -50,90 +50,144 @@ void reserve(ParsedSnapshot& p, const ParsedSnapshot::Sizes& s) {
 
 }  // namespace
 
-std::vector<ParsedSnapshot> SnapshotCache::takeBackShares() {
-    if (result_.ok() && !files_.empty()) merged_.model = std::move(result_.model);
+std::vector<ParsedSnapshot> SnapshotCache::takeBackShares(const std::vector<CachedFile>& files) {
     std::vector<ParsedSnapshot> shares;
-    shares.reserve(files_.size());
+    shares.reserve(files.size());
     ParsedSnapshot::Sizes offset;
-    for (const auto& f : files_) {
-        shares.push_back(merged_.takeShare(offset, f.share));
-        shares.back().incomplete = f.incomplete;
-    }
+    for (const auto& f : files) shares.push_back(merged_.takeShare(offset, f.share));
     merged_.clear();
     return shares;
 }
 
-SnapshotCache::CachedFile SnapshotCache::refresh(const std::string& file, CachedFile* previous,
-                                                 ParsedSnapshot* previousShare, ParsedSnapshot& parsed) {
+SnapshotCache::Look SnapshotCache::look(const std::string& file) {
+    Look l;
+    l.seenAt = realtimeNs();
+    struct stat st {};
+    l.statted = ::stat(file.c_str(), &st) == 0;
+    if (l.statted) l.identity = identityOf(st);
+    return l;
+}
+
+bool SnapshotCache::unchanged(const CachedFile& previous, const Look& now) {
+    return now.statted && previous.reusable && previous.identity == now.identity;
+}
+
+SnapshotCache::CachedFile SnapshotCache::parse(const std::string& file, const Look& seen, ParsedSnapshot& parsed) {
     CachedFile entry;
     entry.path = file;
-    const std::int64_t seenAt = realtimeNs();
-    struct stat st {};
-    const bool statted = ::stat(file.c_str(), &st) == 0;
-    if (statted) {
-        entry.identity = identityOf(st);
-        if (previous && previous->reusable && previous->identity == entry.identity) {
-            parsed = std::move(*previousShare);
-            return std::move(*previous);
-        }
-    }
+    entry.identity = seen.identity;
     ++lastParsed_;
     auto text = config::readTextFile(file, entry.errors);
     if (text)
         parseSnapshotText(*text, file, parsed, entry.errors);
     else
         parsed.incomplete = true;
-    entry.reusable = statted && text && entry.identity.modifiedNs + kRacyNs < seenAt;
+    entry.reusable = seen.statted && text && entry.identity.modifiedNs + kRacyNs < seen.seenAt;
     entry.incomplete = parsed.incomplete;
     entry.share = parsed.sizes();
     return entry;
 }
 
+void SnapshotCache::noteReplaced(const ParsedSnapshot& before, const ParsedSnapshot& after) {
+    if (!changes_.everything) addDifferences(before, after, changes_);
+    index_.replace(before, after);
+}
+
+void SnapshotCache::loadInPlace(std::vector<CachedFile>& old) {
+    ParsedSnapshot::Sizes at;  // where the file's share starts in merged_
+    files_.reserve(old.size());
+    for (auto& previous : old) {
+        const Look seen = look(previous.path);
+        if (!unchanged(previous, seen)) {
+            ParsedSnapshot::Sizes from = at;
+            ParsedSnapshot before = merged_.takeShare(from, previous.share);
+            ParsedSnapshot parsed;
+            CachedFile entry = parse(previous.path, seen, parsed);
+            noteReplaced(before, parsed);
+            merged_.replaceShare(at, previous.share, std::move(parsed));
+            previous = std::move(entry);
+        }
+        add(at, previous.share);
+        files_.push_back(std::move(previous));
+    }
+}
+
+void SnapshotCache::loadAll(std::vector<CachedFile>& old) {
+    auto oldShares = takeBackShares(old);
+    static const ParsedSnapshot kNothing;
+    std::map<std::string, std::size_t> previous;
+    for (std::size_t i = 0; i < old.size(); ++i) previous.emplace(old[i].path, i);
+    std::vector<ParsedSnapshot> shares(result_.files.size());
+    std::vector<bool> kept(old.size(), false);
+    ParsedSnapshot::Sizes total;
+    files_.reserve(result_.files.size());
+    for (std::size_t i = 0; i < result_.files.size(); ++i) {
+        const std::string& file = result_.files[i];
+        const Look seen = look(file);
+        auto it = previous.find(file);
+        if (it != previous.end()) kept[it->second] = true;
+        if (it != previous.end() && unchanged(old[it->second], seen)) {
+            shares[i] = std::move(oldShares[it->second]);
+            files_.push_back(std::move(old[it->second]));
+        } else {
+            files_.push_back(parse(file, seen, shares[i]));
+            noteReplaced(it != previous.end() ? oldShares[it->second] : kNothing, shares[i]);
+        }
+        add(total, files_.back().share);
+    }
+    // Files gone since the last load take their objects with them.
+    for (std::size_t i = 0; i < old.size(); ++i)
+        if (!kept[i]) noteReplaced(oldShares[i], kNothing);
+    reserve(merged_, total);
+    for (auto& share : shares) merged_.append(std::move(share));
+}
+
 const SnapshotLoadResult& SnapshotCache::load(const std::string& path) {
-    auto oldShares = takeBackShares();
+    // The model lent to the last result comes back to its place.
+    if (result_.ok() && !files_.empty()) merged_.model = std::move(result_.model);
     auto old = std::move(files_);
     files_.clear();
     result_ = SnapshotLoadResult{};
     lastParsed_ = 0;
+    changes_ = SnapshotChanges{};
+    // Nothing to compare with: every object is new.
+    changes_.everything = old.empty();
+    if (old.empty()) {
+        index_.clear();
+        merged_.clear();
+    }
+    auto refuse = [&](std::string message) -> const SnapshotLoadResult& {
+        result_.errors.push_back(InputError{path, 0, 0, "", "", std::move(message)});
+        merged_.clear();
+        return result_;
+    };
 
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        result_.errors.push_back(InputError{path, 0, 0, "", "", std::string("cannot read: ") + std::strerror(errno)});
-        return result_;
-    }
+    if (::stat(path.c_str(), &st) != 0) return refuse(std::string("cannot read: ") + std::strerror(errno));
     if (S_ISDIR(st.st_mode)) {
         auto files = config::listTomlFiles(path);
-        if (!files.ok()) {
-            result_.errors.push_back(InputError{path, 0, 0, "", "", files.error().message});
-            return result_;
-        }
-        if (files->empty()) {
-            result_.errors.push_back(InputError{path, 0, 0, "", "", "no *.toml files in this directory"});
-            return result_;
-        }
+        if (!files.ok()) return refuse(files.error().message);
+        if (files->empty()) return refuse("no *.toml files in this directory");
         result_.files = std::move(files).value();
     } else {
         result_.files = {path};
     }
 
-    std::map<std::string, std::size_t> previous;
-    for (std::size_t i = 0; i < old.size(); ++i) previous.emplace(old[i].path, i);
-    std::vector<ParsedSnapshot> shares(result_.files.size());
-    ParsedSnapshot::Sizes total;
-    files_.reserve(result_.files.size());
-    for (std::size_t i = 0; i < result_.files.size(); ++i) {
-        const std::string& file = result_.files[i];
-        auto it = previous.find(file);
-        const bool known = it != previous.end();
-        files_.push_back(refresh(file, known ? &old[it->second] : nullptr, known ? &oldShares[it->second] : nullptr,
-                                 shares[i]));
-        add(total, files_.back().share);
-        result_.errors.insert(result_.errors.end(), files_.back().errors.begin(), files_.back().errors.end());
+    // The same files as last time (the usual reload): changed ones are
+    // parsed and put in their predecessors' place; the others stay put.
+    bool sameFiles = !old.empty() && old.size() == result_.files.size();
+    for (std::size_t i = 0; sameFiles && i < old.size(); ++i) sameFiles = old[i].path == result_.files[i];
+    if (sameFiles)
+        loadInPlace(old);
+    else
+        loadAll(old);
+    merged_.incomplete = false;
+    for (const auto& f : files_) {
+        merged_.incomplete = merged_.incomplete || f.incomplete;
+        result_.errors.insert(result_.errors.end(), f.errors.begin(), f.errors.end());
     }
-    reserve(merged_, total);
-    for (auto& share : shares) merged_.append(std::move(share));
 
-    if (!merged_.incomplete) validateSnapshot(merged_, path, result_.errors);
+    if (!merged_.incomplete) validateSnapshot(merged_, path, result_.errors, &index_);
     config::sortInFileOrder(result_.errors, result_.files);
     if (result_.ok()) result_.model = std::move(merged_.model);
     return result_;

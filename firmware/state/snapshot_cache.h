@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "state/parsed_snapshot.h"
+#include "state/snapshot_changes.h"
 #include "state/snapshot_loader.h"
+#include "state/validation_index.h"
 
 namespace nodeplane::state {
 
@@ -49,6 +51,11 @@ public:
     // Files the last load() parsed; the others came from the cache.
     std::size_t lastParsed() const { return lastParsed_; }
 
+    // What the last load() found changed since the load before it, valid or
+    // not: objects of the files parsed anew, added or gone. The first load,
+    // and one after a load that read no files, changes `everything`.
+    const SnapshotChanges& lastChanges() const { return changes_; }
+
 private:
     struct CachedFile {
         std::string path;
@@ -59,17 +66,35 @@ private:
         InputErrors errors;  // its own, from parsing
     };
 
-    // Takes each file's objects back out of the last merge.
-    std::vector<ParsedSnapshot> takeBackShares();
-    // `file`'s entry, from `previous` (its last, may be null) when it is
-    // still the same file, else parsed anew; its objects go to `parsed`.
-    CachedFile refresh(const std::string& file, CachedFile* previous, ParsedSnapshot* previousShare,
-                       ParsedSnapshot& parsed);
+    // What stat() says about a file now.
+    struct Look {
+        bool statted = false;
+        FileIdentity identity;
+        std::int64_t seenAt = 0;
+    };
+    static Look look(const std::string& file);
+    // The file parsed before is still the one there.
+    static bool unchanged(const CachedFile& previous, const Look& now);
+    // Parses `file` into `parsed`: its new entry.
+    CachedFile parse(const std::string& file, const Look& seen, ParsedSnapshot& parsed);
+    // A file's objects and facts replaced: into changes_ and index_.
+    void noteReplaced(const ParsedSnapshot& before, const ParsedSnapshot& after);
+
+    // The same files as last time: each changed one's share of merged_ is
+    // replaced where it is.
+    void loadInPlace(std::vector<CachedFile>& old);
+    // Files came or went: every share is taken out of merged_, and the new
+    // list of them merged again.
+    void loadAll(std::vector<CachedFile>& old);
+    // Each file's objects taken back out of the last merge.
+    std::vector<ParsedSnapshot> takeBackShares(const std::vector<CachedFile>& files);
 
     std::vector<CachedFile> files_;  // of the last load, in merge order
     ParsedSnapshot merged_;          // their objects; the model moves to result_ when valid
     SnapshotLoadResult result_;
     std::size_t lastParsed_ = 0;
+    SnapshotChanges changes_;
+    ValidationIndex index_;  // of merged_'s claims and references
 };
 
 }  // namespace nodeplane::state

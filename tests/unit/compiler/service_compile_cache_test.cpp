@@ -56,8 +56,9 @@ TEST_GROUP(ServiceCompileCache) {
     ServiceLimits limits;
 
     // The cache's answer is compileServices()'s, errors and warnings too.
-    const ServicesResult& compileAndCompare(const state::Model& m) {
-        const auto& cached = cache.compile(m, limits);
+    const ServicesResult& compileAndCompare(const state::Model& m,
+                                            const std::set<ServiceCompileCache::Key>* touched = nullptr) {
+        const auto& cached = cache.compile(m, limits, touched);
         auto fresh = compileServices(m, limits);
         CHECK(fresh.desired == cached.desired);
         STRCMP_EQUAL(formatInputErrors(fresh.errors).c_str(), formatInputErrors(cached.errors).c_str());
@@ -135,4 +136,110 @@ TEST(ServiceCompileCache, SharedFrontendsAndLimitsAreDecidedOverEveryService) {
     limits.maxBackendEntries = 5;
     limits.maxServices = 2;
     CHECK_FALSE(compileAndCompare(m).ok());
+}
+
+// With the services a change touched, only those are looked at; the result
+// is still the whole state's.
+TEST(ServiceCompileCache, OnlyTheTouchedServicesAreLookedAt) {
+    auto m = model();
+    compileAndCompare(m);
+    auto first = cache.takeChanged();
+    CHECK(first.all);
+    m.endpointSlices[0].endpoints[0].conditions.ready = false;  // shop/web-2
+    const std::set<ServiceCompileCache::Key> web{{"shop", "web"}};
+    compileAndCompare(m, &web);
+    LONGS_EQUAL(1, cache.lastCompiled());
+    auto changed = cache.takeChanged();
+    CHECK_FALSE(changed.all);
+    LONGS_EQUAL(1, changed.services.size());
+    STRCMP_EQUAL("shop/web", changed.services.begin()->c_str());
+    // Touched but equal: compared, not compiled, not changed.
+    compileAndCompare(m, &web);
+    LONGS_EQUAL(0, cache.lastCompiled());
+    CHECK(cache.takeChanged().services.empty());
+}
+
+TEST(ServiceCompileCache, ChangesAddUpUntilTaken) {
+    auto m = model();
+    compileAndCompare(m);
+    cache.takeChanged();
+    m.services[1].ports[0].port = 5432;  // a-b/db
+    const std::set<ServiceCompileCache::Key> db{{"a-b", "db"}};
+    compileAndCompare(m, &db);
+    m.services.erase(m.services.begin() + 2);  // a/api, with its slice
+    m.endpointSlices.erase(m.endpointSlices.begin() + 2);
+    const std::set<ServiceCompileCache::Key> api{{"a", "api"}};
+    const auto& fewer = compileAndCompare(m, &api);
+    LONGS_EQUAL(2, fewer.desired.ports.size());
+    auto changed = cache.takeChanged();
+    CHECK_FALSE(changed.all);
+    CHECK((changed.services == std::set<std::string>{"a-b/db", "a/api"}));
+}
+
+TEST(ServiceCompileCache, ANodeChangeChangesAllEvenWhenOneServiceWasTouched) {
+    auto m = model();
+    compileAndCompare(m);
+    cache.takeChanged();
+    m.nodes[0].addresses.push_back(ip("10.0.0.2"));
+    const std::set<ServiceCompileCache::Key> web{{"shop", "web"}};
+    compileAndCompare(m, &web);
+    LONGS_EQUAL(3, cache.lastCompiled());
+    CHECK(cache.takeChanged().all);
+}
+
+// A change of backends only is patched into the last result; anything else
+// assembles it again. Either way, and in any sequence, the result is
+// compileServices()'s.
+TEST(ServiceCompileCache, PatchedAndReassembledResultsFollowEachOther) {
+    auto m = model();
+    compileAndCompare(m);
+    const std::set<ServiceCompileCache::Key> web{{"shop", "web"}}, api{{"a", "api"}}, cart{{"shop", "cart"}};
+    m.endpointSlices[1].endpoints.push_back(m.endpointSlices[1].endpoints[0]);  // shop/web-1
+    m.endpointSlices[1].endpoints.back().addresses = {ip("10.200.2.15")};
+    LONGS_EQUAL(3, compileAndCompare(m, &web).desired.ports[2].endpoints.cluster.size());
+    LONGS_EQUAL(1, cache.lastCompiled());
+    m.endpointSlices[2].endpoints.pop_back();  // a/api-1: backends only again
+    LONGS_EQUAL(5, compileAndCompare(m, &api).desired.backendEntries);
+    // Every endpoint of web gone: its frontend now rejects, a reassembly.
+    m.endpointSlices[0].endpoints.clear();
+    m.endpointSlices[1].endpoints.clear();
+    compileAndCompare(m, &web);
+    // A service more, then a backend change of the one before it.
+    m.services.push_back(service("shop", "cart", "10.96.0.40"));
+    m.endpointSlices.push_back(slice("shop", "cart-1", "cart", {"10.200.5.10"}));
+    compileAndCompare(m, &cart);
+    m.endpointSlices[2].endpoints.push_back(m.endpointSlices[2].endpoints[0]);
+    m.endpointSlices[2].endpoints.back().addresses = {ip("10.200.3.19")};
+    const auto& last = compileAndCompare(m, &api);
+    LONGS_EQUAL(1, cache.lastCompiled());
+    LONGS_EQUAL(4, last.desired.ports.size());
+}
+
+TEST(ServiceCompileCache, APatchStaysWithinTheBackendLimit) {
+    auto m = model();
+    limits.maxBackendEntries = 5;
+    CHECK(compileAndCompare(m).ok());
+    m.endpointSlices[3].endpoints.push_back(m.endpointSlices[3].endpoints[0]);  // a-b/db-1
+    m.endpointSlices[3].endpoints.back().addresses = {ip("10.200.4.11")};
+    const std::set<ServiceCompileCache::Key> db{{"a-b", "db"}};
+    CHECK_FALSE(compileAndCompare(m, &db).ok());
+    m.endpointSlices[3].endpoints.pop_back();
+    CHECK(compileAndCompare(m, &db).ok());
+}
+
+// Lines added above a service move it in its file: not compiled again,
+// unless a refusal of it quotes where it is.
+TEST(ServiceCompileCache, AServiceThatOnlyMovedIsNotCompiledAgain) {
+    auto m = model();
+    m.services[0].where = {"shop.toml", 10, 1};
+    m.services[2].ports[0].protocol = state::Protocol::SCTP;  // a/api: refused
+    m.services[2].where = {"a.toml", 3, 1};
+    compileAndCompare(m);
+    const std::set<ServiceCompileCache::Key> moved{{"shop", "web"}, {"a", "api"}};
+    m.services[0].where.line = 14;
+    m.endpointSlices[0].where.line = 30;
+    m.services[2].where.line = 7;
+    const auto& result = compileAndCompare(m, &moved);
+    LONGS_EQUAL(1, cache.lastCompiled());  // a/api, whose refusal now says line 7
+    STRCMP_CONTAINS("a.toml:7", formatInputErrors(result.errors).c_str());
 }

@@ -484,3 +484,57 @@ TEST(ServiceReconciler, PlansOfTheSameStateAreEqual) {
     LONGS_EQUAL(1, fewer.backendSets.size());
     LONGS_EQUAL(1, ids.sets.size());
 }
+
+// A delta of the changed services: written in apply()'s order, remembered,
+// and the maps end up as the whole plan would have left them.
+TEST(ServiceReconciler, AChangeOfOneServiceWritesOnlyItsEntries) {
+    auto d = loadBalancerService({"10.200.1.11", "10.200.1.12"});
+    apply(d);
+    const int backendWrites = backends.writes, revNatWrites = revNat.writes, flips = services.flips;
+    const int lists = backends.lists;
+    d.ports[0].endpoints.cluster.pop_back();
+    auto delta = planServiceChanges(d, {}, {"x/web"}, *reconciler->applied(), ids);
+    CHECK(delta.has_value());
+    auto report = reconciler->applyChanges(*delta);
+    CHECK(report.ok());
+    LONGS_EQUAL(1, report->writes);    // the Cluster set's flip
+    LONGS_EQUAL(1, report->removals);  // the backend only it listed
+    LONGS_EQUAL(1, report->flowsCut);
+    LONGS_EQUAL(flips + 1, services.flips);
+    LONGS_EQUAL(backendWrites, backends.writes);
+    LONGS_EQUAL(revNatWrites, revNat.writes);
+    LONGS_EQUAL(lists, backends.lists);  // nothing read back
+    // The kernel's tables and the remembered maps are the whole plan's.
+    auto whole = planServiceMaps(d, {}, ids);
+    CHECK(*reconciler->applied() == whole);
+    CHECK(services.frontends == whole.frontends);
+    CHECK(backends.entries == whole.backends);
+    CHECK(revNat.entries == whole.revNat);
+    CHECK(ranges.entries == whole.sourceRanges);
+    for (const auto& [id, set] : whole.backendSets) CHECK(services.sets.at(id) == set);
+    LONGS_EQUAL(whole.backendSets.size(), services.sets.size());
+}
+
+TEST(ServiceReconciler, ADeltaNeedsKnownMaps) {
+    auto d = clusterIpService({"10.200.1.11"});
+    backends.failUpserts = 1;
+    CHECK_FALSE(reconciler->apply(planServiceMaps(d, {}, ids)).ok());
+    const int writes = revNat.writes;
+    CHECK_FALSE(reconciler->applyChanges(ServiceMapsDelta{}).ok());
+    LONGS_EQUAL(writes, revNat.writes);
+}
+
+TEST(ServiceReconciler, AFailedDeltaLeavesTheMapsUnknownUntilReadBack) {
+    auto d = clusterIpService({"10.200.1.11"});
+    apply(d);
+    d.ports[0].endpoints.cluster.push_back(d.ports[0].endpoints.cluster[0]);
+    d.ports[0].endpoints.cluster.back().ip = ip("10.200.1.12");
+    auto delta = planServiceChanges(d, {}, {"x/web"}, *reconciler->applied(), ids);
+    CHECK(delta.has_value());
+    backends.failUpserts = 1;
+    CHECK_FALSE(reconciler->applyChanges(*delta).ok());
+    CHECK_FALSE(reconciler->applied().has_value());
+    auto retried = apply(d);
+    CHECK(retried.readBack);
+    LONGS_EQUAL(2, backends.entries.size());
+}

@@ -209,3 +209,100 @@ TEST(SnapshotCache, AVanishedSnapshotIsAnErrorAndForgetsTheCache) {
     CHECK(back.ok());
     LONGS_EQUAL(3, cache.lastParsed());
 }
+
+// What each load reports changed, by object.
+TEST(SnapshotCache, TheFirstLoadChangesEverythingAndAnUnchangedOneNothing) {
+    loadAndCompare();
+    CHECK(cache.lastChanges().everything);
+    loadAndCompare();
+    CHECK(cache.lastChanges().empty());
+}
+
+TEST(SnapshotCache, AnEndpointChangeNamesOnlyItsService) {
+    loadAndCompare();
+    dir.write("10-web.toml", service("web", "10.96.0.10", 3));
+    loadAndCompare();
+    const auto& changes = cache.lastChanges();
+    CHECK_FALSE(changes.everything);
+    CHECK(changes.services.empty());  // the Service itself is equal
+    CHECK((changes.endpointSlicesOf == std::set<ObjectKey>{{"shop", "web"}}));
+    CHECK_FALSE(changes.nodes || changes.pods || changes.namespaces || changes.networkPolicies);
+    CHECK_FALSE(changes.policyInputs());
+    CHECK((changes.servicesTouched() == std::set<ObjectKey>{{"shop", "web"}}));
+}
+
+TEST(SnapshotCache, ARewrittenFileWithTheSameObjectsChangesNothing) {
+    loadAndCompare();
+    dir.write("20-api.toml", service("api", "10.96.0.20", 3));
+    loadAndCompare();
+    LONGS_EQUAL(1, cache.lastParsed());
+    CHECK(cache.lastChanges().empty());
+}
+
+TEST(SnapshotCache, AFileGoneTakesItsObjectsWithIt) {
+    loadAndCompare();
+    fs::remove(dir.file("20-api.toml"));
+    loadAndCompare();
+    const auto& changes = cache.lastChanges();
+    CHECK((changes.services == std::set<ObjectKey>{{"shop", "api"}}));
+    CHECK((changes.endpointSlicesOf == std::set<ObjectKey>{{"shop", "api"}}));
+}
+
+TEST(SnapshotCache, AFileAddedBringsItsObjects) {
+    loadAndCompare();
+    dir.write("15-db.toml", service("db", "10.96.0.15", 1));
+    loadAndCompare();
+    CHECK((cache.lastChanges().servicesTouched() == std::set<ObjectKey>{{"shop", "db"}}));
+}
+
+TEST(SnapshotCache, ANodeChangeIsFlagged) {
+    loadAndCompare();
+    dir.write("00-cluster.toml", kCluster + "[[nodes]]\nname = \"node-c\"\n");
+    loadAndCompare();
+    CHECK(cache.lastChanges().nodes);
+    CHECK(cache.lastChanges().policyInputs());
+    CHECK(cache.lastChanges().servicesTouched().empty());
+}
+
+// A refused load's changes count: their sum with the next load's names every
+// object that differs from the last state that was good.
+TEST(SnapshotCache, ChangesAcrossARefusedLoadAddUp) {
+    loadAndCompare();
+    SnapshotChanges sum;
+    dir.write("10-web.toml", service("web", "10.96.0.20", 4));  // api's cluster IP: refused
+    CHECK_FALSE(loadAndCompare().ok());
+    sum.add(cache.lastChanges());
+    dir.write("10-web.toml", service("web", "10.96.0.10", 4));
+    dir.write("20-api.toml", service("api", "10.96.0.20", 1));
+    CHECK(loadAndCompare().ok());
+    sum.add(cache.lastChanges());
+    CHECK((sum.services == std::set<ObjectKey>{{"shop", "web"}}));  // its cluster IP went and came back
+    CHECK((sum.endpointSlicesOf == std::set<ObjectKey>{{"shop", "api"}, {"shop", "web"}}));
+}
+
+TEST(SnapshotCache, AfterAVanishedSnapshotEverythingChanges) {
+    loadAndCompare();
+    cache.load(dir.file("missing"));
+    loadAndCompare();
+    CHECK(cache.lastChanges().everything);
+}
+
+// A file in the middle that now holds more objects (and one that then holds
+// fewer) is put back where it was: the model is the uncached loader's, in
+// its order.
+TEST(SnapshotCache, AFileThatGrowsOrShrinksKeepsItsPlace) {
+    loadAndCompare();
+    dir.write("10-web.toml", service("web", "10.96.0.10", 2) + service("cart", "10.96.0.11", 1).substr(11));
+    const auto& grown = loadAndCompare();
+    CHECK(grown.ok());
+    LONGS_EQUAL(3, grown.model.services.size());
+    STRCMP_EQUAL("cart", grown.model.services[1].name.c_str());
+    CHECK((cache.lastChanges().servicesTouched() == std::set<ObjectKey>{{"shop", "cart"}}));
+    dir.write("10-web.toml", service("web", "10.96.0.10", 2));
+    const auto& shrunk = loadAndCompare();
+    LONGS_EQUAL(2, shrunk.model.services.size());
+    STRCMP_EQUAL("api", shrunk.model.services[1].name.c_str());
+    // The claims of the file that shrank went with it: its cluster IP is free.
+    dir.write("20-api.toml", service("api", "10.96.0.11", 3));
+    CHECK(loadAndCompare().ok());
+}
