@@ -4,11 +4,15 @@
 
 namespace nodeplane::daemon {
 
+namespace {
+const std::map<IpPrefix, policy::IpcacheEntry> kNoAddresses;
+}  // namespace
+
 PolicyMaps flattenPolicy(const policy::DesiredPolicy& desired) {
     PolicyMaps out;
     out.ipcache = desired.ipcache;
     for (const auto& ep : desired.endpoints)
-        for (const auto& [entry, policyId] : ep.allows) out.entries.emplace(datapath::PolicyMapKey{ep.endpointId, entry}, policyId);
+        if (!ep.allows.empty()) out.entries.emplace(ep.endpointId, ep.allows);
     return out;
 }
 
@@ -33,7 +37,7 @@ Status PolicyReconciler::learn() {
     actual.ipcache = std::move(ipcache).value();
     auto entries = tables_.entries.list();
     if (!entries) return entries.error();
-    actual.entries = std::move(entries).value();
+    for (const auto& [key, policyId] : *entries) actual.entries[key.endpointId].emplace(key.entry, policyId);
     applied_ = std::move(actual);
     return {};
 }
@@ -43,20 +47,27 @@ Result<PolicyReconcileReport> PolicyReconciler::writeWanted(const PolicyMaps& de
         if (auto st = learn(); !st) return st.error();
     PolicyReconcileReport report;
     // A failure leaves the maps between two states: read them back next time.
+    appliedInputs_.reset();
     auto fail = [&](const Error& e) -> Result<PolicyReconcileReport> {
         applied_.reset();
         return e;
     };
     // Entries before addresses: an address that moves to a new identity
     // finds that identity's entries already there.
-    for (const auto& [key, policyId] : desired.entries) {
-        auto it = applied_->entries.find(key);
-        if (it != applied_->entries.end() && it->second == policyId) continue;
-        if (auto st = tables_.entries.upsert(key, policyId); !st) return fail(st.error());
-        applied_->entries[key] = policyId;
-        ++report.writes;
+    for (const auto& [endpoint, wanted] : desired.entries) {
+        EndpointEntries& held = applied_->entries[endpoint];
+        if (held == wanted) continue;
+        for (const auto& [entry, policyId] : wanted) {
+            auto it = held.find(entry);
+            if (it != held.end() && it->second == policyId) continue;
+            if (auto st = tables_.entries.upsert(datapath::PolicyMapKey{endpoint, entry}, policyId); !st)
+                return fail(st.error());
+            held[entry] = policyId;
+            ++report.writes;
+        }
     }
-    for (const auto& [prefix, entry] : desired.ipcache) {
+    // One compare passes over an unchanged ipcache (most changes leave it).
+    for (const auto& [prefix, entry] : applied_->ipcache == desired.ipcache ? kNoAddresses : desired.ipcache) {
         auto it = applied_->ipcache.find(prefix);
         if (it != applied_->ipcache.end() && it->second == entry) continue;
         if (auto st = tables_.ipcache.upsert(prefix, entry); !st) return fail(st.error());
@@ -70,18 +81,29 @@ Result<PolicyReconcileReport> PolicyReconciler::removeUnwanted(const PolicyMaps&
     if (!applied_)
         if (auto st = learn(); !st) return st.error();
     PolicyReconcileReport report;
-    for (auto it = applied_->entries.begin(); it != applied_->entries.end();) {
-        if (desired.entries.contains(it->first)) {
-            ++it;
+    static const EndpointEntries kNone;
+    for (auto held = applied_->entries.begin(); held != applied_->entries.end();) {
+        auto wantedAt = desired.entries.find(held->first);
+        const EndpointEntries& wanted = wantedAt == desired.entries.end() ? kNone : wantedAt->second;
+        if (held->second == wanted) {
+            ++held;
             continue;
         }
-        if (auto st = tables_.entries.erase(it->first); !st) {
-            applied_.reset();
-            return st.error();
+        for (auto it = held->second.begin(); it != held->second.end();) {
+            if (wanted.contains(it->first)) {
+                ++it;
+                continue;
+            }
+            if (auto st = tables_.entries.erase(datapath::PolicyMapKey{held->first, it->first}); !st) {
+                applied_.reset();
+                return st.error();
+            }
+            it = held->second.erase(it);
+            ++report.removals;
         }
-        it = applied_->entries.erase(it);
-        ++report.removals;
+        held = held->second.empty() ? applied_->entries.erase(held) : std::next(held);
     }
+    if (applied_->ipcache == desired.ipcache) return report;
     for (auto it = applied_->ipcache.begin(); it != applied_->ipcache.end();) {
         if (desired.ipcache.contains(it->first)) {
             ++it;

@@ -16,6 +16,7 @@
 #include "compiler/desired_node.h"
 #include "datapath/policy_tables.h"
 #include "policy/desired_policy.h"
+#include "policy/policy_inputs.h"
 
 namespace nodeplane::daemon {
 
@@ -29,10 +30,15 @@ struct PolicyReconcileReport {
     int removals = 0;
 };
 
-// The policy maps' contents, flattened.
+// One endpoint's np_policy_v1 entries -> the policy id that allows each.
+using EndpointEntries = std::map<policy::PolicyEntryKey, std::uint32_t>;
+
+// The policy maps' contents, np_policy_v1 grouped by endpoint: a change
+// touches a few endpoints, and the others are passed over after one compare
+// of their entries rather than a lookup per entry.
 struct PolicyMaps {
     std::map<IpPrefix, policy::IpcacheEntry> ipcache;
-    std::map<datapath::PolicyMapKey, std::uint32_t> entries;
+    std::map<std::uint32_t, EndpointEntries> entries;  // by endpoint id; no endpoint without entries
 
     bool operator==(const PolicyMaps&) const = default;
 };
@@ -52,11 +58,20 @@ public:
     // Step 2, after the endpoint map: every entry no longer wanted.
     Result<PolicyReconcileReport> removeUnwanted(const PolicyMaps& desired);
 
+    // The digest of the inputs (policy_inputs.h) whose compile the maps hold
+    // in full, so the caller can pass over a state whose policy did not
+    // change without even flattening it. Forgotten on any failure.
+    bool holds(const policy::PolicyInputsDigest& inputs) const { return applied_ && appliedInputs_ == inputs; }
+    void markApplied(const policy::PolicyInputsDigest& inputs) {
+        if (applied_) appliedInputs_ = inputs;
+    }
+
 private:
     Status learn();  // reads the maps back into applied_
 
     PolicyTables tables_;
     std::optional<PolicyMaps> applied_;  // what the maps hold, as far as this process knows
+    std::optional<policy::PolicyInputsDigest> appliedInputs_;
 };
 
 }  // namespace nodeplane::daemon

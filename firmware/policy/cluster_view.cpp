@@ -27,6 +27,23 @@ std::set<IpPrefix> ipBlockPrefixes(const state::Model& model) {
 
 IpPrefix hostPrefix(const IpAddress& ip) { return IpPrefix{ip, ip.bitLength()}; }
 
+// What makes a pod identity (identity.h), by reference into the model.
+struct LabelSet {
+    const std::string* namespace_;
+    const state::Labels* labels;
+
+    bool operator==(const LabelSet& o) const { return *namespace_ == *o.namespace_ && *labels == *o.labels; }
+};
+
+struct LabelSetHash {
+    std::size_t operator()(const LabelSet& s) const {
+        std::hash<std::string> text;
+        std::size_t h = text(*s.namespace_);
+        for (const auto& [k, v] : *s.labels) h = (h * 31 + text(k)) * 31 + text(v);
+        return h;
+    }
+};
+
 }  // namespace
 
 ClusterView::ClusterView(const state::Model& model, PolicyIds& ids) {
@@ -49,25 +66,32 @@ ClusterView::ClusterView(const state::Model& model, PolicyIds& ids) {
         return index ? cidrs_[*index].id : kIdentityAny;
     };
 
-    std::unordered_map<std::string, std::size_t> podIndex;
+    // Identities found so far by (namespace, labels), compared in place:
+    // 50,000 pods, 10,000 identities, no key string built per pod.
+    std::unordered_map<LabelSet, std::size_t, LabelSetHash> podIndex;
     std::set<std::string> live;
-    for (const auto& pod : model.pods) {
+    podIdentity_.assign(model.pods.size(), kIdentityAny);
+    for (std::size_t podAt = 0; podAt < model.pods.size(); ++podAt) {
+        const state::Pod& pod = model.pods[podAt];
         // A host-network pod has the node's address: it is the node to
         // policy, not a pod (NetworkPolicy does not apply to it).
         if (pod.hostNetwork || pod.podIPs.empty()) continue;
-        std::string key = podIdentityKey(pod.namespace_, pod.labels);
-        auto [it, added] = podIndex.try_emplace(key, pods_.size());
+        auto [it, added] = podIndex.try_emplace(LabelSet{&pod.namespace_, &pod.labels}, pods_.size());
         if (added) {
+            std::string key = podIdentityKey(pod.namespace_, pod.labels);
             auto ns = namespaceLabels.find(pod.namespace_);
-            pods_.push_back(PodIdentity{ids.pods.idFor(key), &pod.namespace_, &pod.labels,
-                                        ns == namespaceLabels.end() ? &kNoLabels : ns->second, {}});
+            const state::Labels* nsLabels = ns == namespaceLabels.end() ? &kNoLabels : ns->second;
+            pods_.push_back(PodIdentity{ids.pods.idFor(key), &pod.namespace_, &pod.labels, nsLabels, {}});
             live.insert(std::move(key));
+            auto [group, fresh] = namespaceIndex_.try_emplace(pod.namespace_, namespaces_.size());
+            if (fresh) namespaces_.push_back(NamespaceIdentities{&pod.namespace_, nsLabels, {}});
+            namespaces_[group->second].pods.push_back(it->second);
         }
         PodIdentity& identity = pods_[it->second];
-        podIdentity_[pod.namespace_ + "/" + pod.name] = identity.id;
+        podIdentity_[podAt] = identity.id;
         for (const auto& ip : pod.podIPs) {
-            ipcache_[hostPrefix(ip)] = IpcacheEntry{identity.id, cidrIdentityOf(ip)};
             const std::size_t* cls = classIndexOf(ip);
+            ipcache_[hostPrefix(ip)] = IpcacheEntry{identity.id, cls ? cidrs_[*cls].id : kIdentityAny};
             for (const auto& port : pod.ports) {
                 if (port.name.empty()) continue;
                 identity.namedPorts[{port.name, port.protocol}].insert(port.containerPort);
@@ -89,9 +113,9 @@ ClusterView::ClusterView(const state::Model& model, PolicyIds& ids) {
     ipcache_.try_emplace(IpPrefix{IpAddress{IpFamily::V6, {}}, 0}, IpcacheEntry{kIdentityWorld, kIdentityAny});
 }
 
-IdentityId ClusterView::identityOfPod(const std::string& podKey) const {
-    auto it = podIdentity_.find(podKey);
-    return it == podIdentity_.end() ? kIdentityAny : it->second;
+const NamespaceIdentities* ClusterView::namespaceNamed(const std::string& name) const {
+    auto it = namespaceIndex_.find(name);
+    return it == namespaceIndex_.end() ? nullptr : &namespaces_[it->second];
 }
 
 void ClusterView::exportTo(DesiredPolicy& out) const {

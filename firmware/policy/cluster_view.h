@@ -27,6 +27,14 @@ struct PodIdentity {
     NamedPorts namedPorts;                           // union over the identity's pods
 };
 
+// The pod identities of one namespace, with the labels namespaceSelectors
+// match (empty when the namespace is not in the state).
+struct NamespaceIdentities {
+    const std::string* name = nullptr;
+    const state::Labels* labels = nullptr;
+    std::vector<std::size_t> pods;  // indices into podIdentities()
+};
+
 struct CidrIdentity {
     IdentityId id = kIdentityAny;
     IpPrefix prefix;
@@ -39,7 +47,13 @@ public:
 
     const std::vector<PodIdentity>& podIdentities() const { return pods_; }
     const std::vector<CidrIdentity>& cidrIdentities() const { return cidrs_; }
-    IdentityId identityOfPod(const std::string& podKey) const;  // kIdentityAny if none
+    // The identity of model.pods[index]; kIdentityAny for host-network pods
+    // and pods without an address.
+    IdentityId identityOfPod(std::size_t index) const { return podIdentity_[index]; }
+    // Pod identities by namespace, so a peer is matched against 500
+    // namespaces and then their identities, not against every identity.
+    const std::vector<NamespaceIdentities>& namespaces() const { return namespaces_; }
+    const NamespaceIdentities* namespaceNamed(const std::string& name) const;
 
     // Fills identities and ipcache of `out`.
     void exportTo(DesiredPolicy& out) const;
@@ -47,7 +61,9 @@ public:
 private:
     std::vector<PodIdentity> pods_;
     std::vector<CidrIdentity> cidrs_;
-    std::unordered_map<std::string, IdentityId> podIdentity_;  // "namespace/name" -> identity
+    std::vector<NamespaceIdentities> namespaces_;
+    std::unordered_map<std::string, std::size_t> namespaceIndex_;
+    std::vector<IdentityId> podIdentity_;  // by index into model.pods
     std::map<IpPrefix, IpcacheEntry> ipcache_;
 };
 

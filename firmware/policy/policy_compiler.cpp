@@ -40,15 +40,20 @@ DesiredPolicy compilePolicy(const state::Model& model, const std::vector<compile
     std::map<std::string, std::uint32_t> endpointOfPod;
     for (const auto& ep : localEndpoints) endpointOfPod.emplace(ep.pod, ep.endpointId);
     std::map<std::uint32_t, EndpointPolicy> byEndpoint;
-    std::vector<LocalPod> localPods;
-    for (const auto& pod : model.pods) {
-        auto it = endpointOfPod.find(pod.namespace_ + "/" + pod.name);
+    // By namespace: a policy selects only pods of its own namespace, so each
+    // of 10,000 policies looks at a pod or two, not at every local pod.
+    std::map<std::string, std::vector<LocalPod>, std::less<>> localPods;
+    std::string podKey;
+    for (std::size_t podAt = 0; podAt < model.pods.size(); ++podAt) {
+        const state::Pod& pod = model.pods[podAt];
+        podKey.assign(pod.namespace_).append("/").append(pod.name);
+        auto it = endpointOfPod.find(podKey);
         if (it == endpointOfPod.end()) continue;
         auto& ep = byEndpoint[it->second];
         ep.endpointId = it->second;
         ep.pod = it->first;
-        ep.identity = view.identityOfPod(it->first);
-        localPods.push_back(LocalPod{&pod, &ep});
+        ep.identity = view.identityOfPod(podAt);
+        localPods[pod.namespace_].push_back(LocalPod{&pod, &ep});
     }
 
     std::set<std::string> livePolicies;
@@ -57,9 +62,9 @@ DesiredPolicy compilePolicy(const state::Model& model, const std::vector<compile
         std::uint32_t id = ids.policies.idFor(key);
         livePolicies.insert(key);
         std::vector<LocalPod> selected;
-        for (const auto& local : localPods)
-            if (local.pod->namespace_ == policy.namespace_ && selects(policy.podSelector, local.pod->labels))
-                selected.push_back(local);
+        if (auto here = localPods.find(policy.namespace_); here != localPods.end())
+            for (const auto& local : here->second)
+                if (selects(policy.podSelector, local.pod->labels)) selected.push_back(local);
         if (selected.empty()) continue;  // enforced on other nodes, not here
         out.policies[id] = key;
         if (hasType(policy, state::PolicyType::Ingress)) {

@@ -2,6 +2,8 @@
 
 #include <netinet/in.h>
 
+#include <algorithm>
+
 #include "policy/label_selector.h"
 
 namespace nodeplane::policy {
@@ -13,13 +15,23 @@ void allow(std::map<PolicyEntryKey, std::uint32_t>& allows, const PolicyEntryKey
     if (!added && policyId < it->second) it->second = policyId;
 }
 
-bool peerSelects(const state::NetworkPolicy& policy, const state::PolicyPeer& peer, const PodIdentity& pod) {
-    // A podSelector alone selects in the policy's own namespace; a
-    // namespaceSelector alone every pod of the namespaces it selects; both
-    // together, the pods that match both (NetworkPolicyPeer).
-    bool inNamespace = peer.namespaceSelector ? selects(*peer.namespaceSelector, *pod.namespaceLabels)
-                                              : *pod.namespace_ == policy.namespace_;
-    return inNamespace && (!peer.podSelector || selects(*peer.podSelector, *pod.labels));
+// The pod identities `peer` selects, as indices into view.podIdentities().
+// A podSelector alone selects in the policy's own namespace; a
+// namespaceSelector alone every pod of the namespaces it selects; both
+// together, the pods that match both (NetworkPolicyPeer).
+void selectedIdentities(const state::NetworkPolicy& policy, const state::PolicyPeer& peer, const ClusterView& view,
+                        std::vector<std::size_t>& out) {
+    auto fromNamespace = [&](const NamespaceIdentities& ns) {
+        for (std::size_t index : ns.pods)
+            if (!peer.podSelector || selects(*peer.podSelector, *view.podIdentities()[index].labels))
+                out.push_back(index);
+    };
+    if (!peer.namespaceSelector) {
+        if (const auto* ns = view.namespaceNamed(policy.namespace_)) fromNamespace(*ns);
+        return;
+    }
+    for (const auto& ns : view.namespaces())
+        if (selects(*peer.namespaceSelector, *ns.labels)) fromNamespace(ns);
 }
 
 std::set<std::uint16_t> namedOn(const NamedPorts& ports, const std::string& name, state::Protocol protocol) {
@@ -67,12 +79,13 @@ RuleRemotes resolvePeers(const state::NetworkPolicy& policy, const state::Policy
         out.any = true;
         return out;
     }
-    for (const auto& pod : view.podIdentities())
-        for (const auto& peer : rule.peers)
-            if (!peer.ipBlock && peerSelects(policy, peer, pod)) {
-                out.pods.push_back(&pod);
-                break;
-            }
+    std::vector<std::size_t> selected;
+    for (const auto& peer : rule.peers)
+        if (!peer.ipBlock) selectedIdentities(policy, peer, view, selected);
+    // Identity order, each once: the order the entries were always made in.
+    std::ranges::sort(selected);
+    selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
+    for (std::size_t index : selected) out.pods.push_back(&view.podIdentities()[index]);
     for (const auto& cidr : view.cidrIdentities())
         for (const auto& peer : rule.peers)
             if (peer.ipBlock && CidrClasses::inBlock(cidr.prefix, *peer.ipBlock)) {

@@ -143,6 +143,77 @@ TEST(PolicyReconciler, AfterAFailureTheNextPassReadsTheMapsBack) {
     LONGS_EQUAL(2, entries.entries.size());
 }
 
+TEST(PolicyReconciler, OnlyTheEndpointsThatChangedAreWrittenAndAGoneEndpointIsEmptied) {
+    auto two = desiredWith(300, "10.0.2.10/32");
+    policy::EndpointPolicy other = two.endpoints[0];
+    other.endpointId = 5;
+    other.pod = "shop/web-2";
+    two.endpoints.push_back(other);
+    CHECK(reconciler.writeWanted(flattenPolicy(two)).ok());
+    CHECK(reconciler.removeUnwanted(flattenPolicy(two)).ok());
+    LONGS_EQUAL(4, entries.entries.size());
+
+    // Endpoint 5 admits one more remote; endpoint 4 is as it was.
+    two.endpoints[1].allows[PolicyEntryKey{302, Direction::Egress, IPPROTO_UDP, PortPrefix{53, 16}}] = 18;
+    calls.log.clear();
+    auto written = reconciler.writeWanted(flattenPolicy(two));
+    CHECK(written.ok());
+    LONGS_EQUAL(1, written->writes);
+    CHECK((std::vector<std::string>{"policy+ 5/302"}) == calls.log);
+
+    // Endpoint 4's pod is gone: all its entries go, in the second step only.
+    two.endpoints.erase(two.endpoints.begin());
+    calls.log.clear();
+    written = reconciler.writeWanted(flattenPolicy(two));
+    CHECK(written.ok());
+    LONGS_EQUAL(0, written->writes);
+    auto removed = reconciler.removeUnwanted(flattenPolicy(two));
+    CHECK(removed.ok());
+    LONGS_EQUAL(2, removed->removals);
+    CHECK((std::vector<std::string>{"policy- 4/1", "policy- 4/300"}) == calls.log);
+    LONGS_EQUAL(3, entries.entries.size());
+    // What the maps hold is what a restarted daemon would read back.
+    PolicyReconciler restarted{PolicyTables{ipcache, entries}};
+    auto again = restarted.removeUnwanted(flattenPolicy(two));
+    CHECK(again.ok());
+    LONGS_EQUAL(0, again->removals);
+}
+
+TEST(PolicyReconciler, AFailedWriteIsRetriedFromWhatTheMapsHoldNotFromTheSkippedEndpoints) {
+    auto first = desiredWith(300, "10.0.2.10/32");
+    CHECK(reconciler.writeWanted(flattenPolicy(first)).ok());
+    auto second = desiredWith(301, "10.0.2.10/32");
+    entries.failNextUpsert = true;
+    CHECK_FALSE(reconciler.writeWanted(flattenPolicy(second)).ok());
+    // The same endpoint again: its entries differ from the maps, so they are written.
+    auto retried = reconciler.writeWanted(flattenPolicy(second));
+    CHECK(retried.ok());
+    LONGS_EQUAL(2, retried->writes);  // the entry for 301 and the address
+    auto removed = reconciler.removeUnwanted(flattenPolicy(second));
+    CHECK(removed.ok());
+    LONGS_EQUAL(1, removed->removals);
+    LONGS_EQUAL(2, entries.entries.size());
+}
+
+TEST(PolicyReconciler, HoldsTheInputsItWasLastMarkedWithUntilTheNextWriteOrAFailure) {
+    const policy::PolicyInputsDigest inputs{1, 2};
+    CHECK_FALSE(reconciler.holds(inputs));
+    auto maps = flattenPolicy(desiredWith(300, "10.0.2.10/32"));
+    CHECK(reconciler.writeWanted(maps).ok());
+    CHECK(reconciler.removeUnwanted(maps).ok());
+    reconciler.markApplied(inputs);
+    CHECK(reconciler.holds(inputs));
+    CHECK_FALSE(reconciler.holds(policy::PolicyInputsDigest{1, 3}));
+    // A new write starts over; a failed one leaves nothing marked.
+    CHECK(reconciler.writeWanted(maps).ok());
+    CHECK_FALSE(reconciler.holds(inputs));
+    reconciler.markApplied(inputs);
+    entries.failNextUpsert = true;
+    CHECK_FALSE(reconciler.writeWanted(flattenPolicy(desiredWith(301, "10.0.2.10/32"))).ok());
+    reconciler.markApplied(inputs);  // ignored: the maps are between two states
+    CHECK_FALSE(reconciler.holds(inputs));
+}
+
 TEST_GROUP(PolicyListing){};
 
 TEST(PolicyListing, APodsEntriesWithNamesAndPortRanges) {
