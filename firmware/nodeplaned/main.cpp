@@ -1,6 +1,7 @@
 // nodeplaned: reads the configuration, sets up logging and runs the daemon.
 // Everything else lives in the modules; this file only wires them.
 #include <getopt.h>
+#include <sysexits.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -76,11 +77,13 @@ int main(int argc, char** argv) {
 
     auto loaded = nodeplane::config::loadConfig(configPath);
     if (!loaded.ok()) {
-        // Configuration errors at start are logged once and exit non-zero, so
-        // `systemctl status` shows them.
+        // Configuration errors at start are logged once and exit with
+        // EX_CONFIG: the unit does not restart on it (RestartPreventExitStatus),
+        // so `systemctl status` keeps showing this run's error, and systemd
+        // reports the result as a configuration problem.
         std::fprintf(stderr, "nodeplaned: configuration refused:\n%s\n",
                      nodeplane::formatInputErrors(loaded.errors).c_str());
-        return 1;
+        return EX_CONFIG;
     }
     if (checkOnly) {
         std::printf("%s: valid\n", configPath.c_str());

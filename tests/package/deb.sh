@@ -23,7 +23,7 @@ done
 grep -q '^\./usr/etc' <<<"$contents" && fail "configuration installed under /usr/etc"
 
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libbpf1 libmnl0 libsystemd0 libmicrohttpd12 libtomlplusplus3 iproute2; do
+for lib in libbpf1 libmnl0 libsystemd0 libmicrohttpd12 libtomlplusplus3 iproute2 procps; do
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/nodeplane/nodeplane.toml \
