@@ -8,7 +8,7 @@ PREFIX     ?= /usr
 DESTDIR    ?=
 CMAKE_ARGS ?=
 
-.PHONY: all deps build test unit-test demo bench deb install clean
+.PHONY: all deps build test unit-test demo bench deb image image-test install clean
 
 all: build
 
@@ -37,6 +37,14 @@ bench: build
 
 deb: build
 	tools/build-deb $(BUILD)
+
+# The node image (UEFI, raw disk; docs/image.md) and its boot test in QEMU.
+image: build
+	@tools/install-deps image
+	tools/build-image $(BUILD)
+
+image-test: image
+	tools/image-test $(BUILD)
 
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
