@@ -2,7 +2,7 @@
 // be enforced on a big node. The daemon runs on policy-snapshot's directory
 // (same --pods/--policies); each change (policy_changes.h) rewrites one
 // namespace file by an atomic rename and times from the rename to the moment
-// the pinned np_policy_v1 / np_ipcache_v1 hold it (polled every kPollMicros,
+// the pinned np_policy_v1 / np_ipcache_v1 hold it (polled every 100 us,
 // looked up as the datapath does), then waits for the daemon to report the
 // new generation (appliedUsec: the whole reload), so changes never overlap.
 // Changes alternate with their undo; both are timed.
@@ -10,32 +10,25 @@
 //   policy-change-latency --snapshot DIR --maps DIR --socket PATH [--pods 50000] [--policies 10000]
 //                         [--changes 20] [--kinds policy,pod-label,namespace-label] [--verbose]
 #include <netinet/in.h>
-#include <time.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "big_policy_model.h"
 #include "bus/control_client.h"
 #include "policy_changes.h"
 #include "policy_probe.h"
+#include "scale/change_timing.h"
 #include "scale/snapshot_file.h"
 
 using namespace nodeplane;
 using namespace nodeplane::bench;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto kPollMicros = std::chrono::microseconds(100);
-constexpr auto kChangeTimeout = std::chrono::seconds(120);
 
 struct Args {
     std::string snapshot, maps, socket;
@@ -44,11 +37,6 @@ struct Args {
     std::vector<PolicyChangeKind> kinds{PolicyChangeKind::Policy, PolicyChangeKind::PodLabel,
                                         PolicyChangeKind::NamespaceLabel};
     bool verbose = false;
-};
-
-struct Sample {
-    double mapMs = 0;
-    double appliedMs = 0;
 };
 
 bool parse(int argc, char** argv, Args& a) {
@@ -86,28 +74,13 @@ bool parse(int argc, char** argv, Args& a) {
     return !a.snapshot.empty() && !a.maps.empty() && !a.socket.empty() && a.changes > 0 && !a.kinds.empty();
 }
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-std::uint64_t realtimeUsec() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
-}
-
-// Nearest rank: the smallest value with at least p% of the samples at or below it.
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    std::size_t rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size()) + 0.999999);
-    return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
-}
-
 class Runner {
 public:
     Runner(const Args& args, const state::Model& model, PolicyProbe& probe, bus::ControlClient& client)
         : args_(args), model_(model), probe_(probe), client_(client) {}
 
     // Change `i` of `kind`: even i applies change i/2, odd i takes it back.
-    Result<Sample> change(PolicyChangeKind kind, std::uint32_t i) {
+    Result<ChangeTiming> change(PolicyChangeKind kind, std::uint32_t i) {
         auto texts = makeChange(model_, kind, i / 2);
         if (!texts) return texts.error();
         const ChangeTarget& t = texts->target;
@@ -126,34 +99,12 @@ public:
         }
         const std::string file = args_.snapshot + "/" + t.file;
         if (auto ok = stageSnapshot(file, apply ? texts->changed : texts->original); !ok) return ok.error();
-        auto before = client_.status();
-        if (!before) return before.error();
-
-        const auto start = Clock::now();
-        const std::uint64_t startUsec = realtimeUsec();
-        if (auto ok = commitSnapshot(file); !ok) return ok.error();
-        for (;;) {
-            auto holds = state(kind, *endpoint, t, baseIdentity_, apply);
-            if (!holds) return holds.error();
-            if (*holds) break;
-            if (Clock::now() - start > kChangeTimeout)
-                return Error::logical(std::string("the maps did not show the ") + changeKindName(kind) + " change" +
-                                      (apply ? "" : " taken back") + " for " + t.localPod);
-            std::this_thread::sleep_for(kPollMicros);
-        }
-        Sample sample;
-        sample.mapMs = ms(Clock::now() - start);
-        for (;;) {
-            auto after = client_.status();
-            if (!after) return after.error();
-            if (after->generation > before->generation) {
-                sample.appliedMs = (static_cast<double>(after->appliedUsec) - static_cast<double>(startUsec)) / 1000.0;
-                break;
-            }
-            if (Clock::now() - start > kChangeTimeout)
-                return Error::logical("the daemon did not report a new generation");
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
+        auto timing = timeSnapshotChange(
+            client_, file, [&] { return state(kind, *endpoint, t, baseIdentity_, apply); },
+            std::string("the ") + changeKindName(kind) + " change" + (apply ? "" : " taken back") + " for " +
+                t.localPod);
+        if (!timing) return timing.error();
+        const ChangeTiming sample = *timing;
         if (args_.verbose)
             std::printf("%-16s %2u %-12s %-6s map %8.1f ms, applied %8.1f ms\n", changeKindName(kind), i,
                         t.localPod.c_str(), apply ? "change" : "undo", sample.mapMs, sample.appliedMs);
@@ -207,8 +158,8 @@ private:
 };
 
 void report(const char* kind, const char* what, const std::vector<double>& v) {
-    std::printf("%-16s %-40s p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n", kind, what, percentile(v, 50),
-                percentile(v, 99), *std::max_element(v.begin(), v.end()));
+    const auto l = summarize(v);
+    std::printf("%-16s %-40s p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n", kind, what, l.p50, l.p99, l.max);
 }
 
 }  // namespace
@@ -249,11 +200,10 @@ int main(int argc, char** argv) {
         }
         report(changeKindName(kind), "rename -> the maps enforce it", mapMs);
         report(changeKindName(kind), "rename -> daemon reports the generation", appliedMs);
+        const auto map = summarize(mapMs), applied = summarize(appliedMs);
         std::printf("RESULT kind=%s map_p50_ms=%.1f map_p99_ms=%.1f map_max_ms=%.1f applied_p50_ms=%.1f "
                     "applied_p99_ms=%.1f applied_max_ms=%.1f\n",
-                    changeKindName(kind), percentile(mapMs, 50), percentile(mapMs, 99),
-                    *std::max_element(mapMs.begin(), mapMs.end()), percentile(appliedMs, 50),
-                    percentile(appliedMs, 99), *std::max_element(appliedMs.begin(), appliedMs.end()));
+                    changeKindName(kind), map.p50, map.p99, map.max, applied.p50, applied.p99, applied.max);
     }
     return 0;
 }

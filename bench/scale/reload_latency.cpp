@@ -4,7 +4,7 @@
 // with one endpoint added to a service, or taken back, by an atomic rename,
 // and times from the rename to the moment the service's frontend in the
 // pinned np_services_v1 holds the new backend count (the flip that makes
-// packets use the new set), polled every kPollMicros. It then waits for the
+// packets use the new set), polled every 100 us (change_timing.h). It then waits for the
 // daemon to report the new generation, so changes never overlap, and also
 // reports rename -> generation applied (appliedUsec: the whole reload).
 // With --split PARTS the snapshot is big-snapshot's directory layout and a
@@ -12,30 +12,23 @@
 //
 //   reload-latency --snapshot FILE|DIR --maps DIR --socket PATH [--split PARTS]
 //                  [--services 10000] [--endpoints 100000] [--node node] [--changes 50] [--verbose]
-#include <time.h>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bus/control_client.h"
 #include "scale/big_snapshot.h"
+#include "scale/change_timing.h"
 #include "scale/frontend_probe.h"
 #include "scale/snapshot_file.h"
 
 using namespace nodeplane;
 using namespace nodeplane::bench;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr auto kPollMicros = std::chrono::microseconds(100);
-constexpr auto kChangeTimeout = std::chrono::seconds(120);
 // Changes walk over the services in a stride coprime to any count we use,
 // so consecutive pairs touch different services.
 constexpr std::uint32_t kServiceStride = 7919;
@@ -46,11 +39,6 @@ struct Args {
     std::uint32_t changes = 50;
     std::uint32_t parts = 0;  // 0: one file
     bool verbose = false;
-};
-
-struct Sample {
-    double mapMs = 0;      // rename -> the frontend holds the new count
-    double appliedMs = 0;  // rename -> the daemon's appliedUsec of the new generation
 };
 
 bool count(const char* text, std::uint32_t& out) {
@@ -93,27 +81,12 @@ bool parse(int argc, char** argv, Args& a) {
     return !a.snapshot.empty() && !a.maps.empty() && !a.socket.empty() && a.changes > 0 && a.spec.services > 0;
 }
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-std::uint64_t realtimeUsec() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
-}
-
-// Nearest rank: the smallest value with at least p% of the samples at or below it.
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    std::size_t rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size()) + 0.999999);
-    return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
-}
-
 class Runner {
 public:
     Runner(const Args& args, FrontendProbe& probe, bus::ControlClient& client)
         : args_(args), probe_(probe), client_(client) {}
 
-    Result<Sample> change(std::uint32_t i) {
+    Result<ChangeTiming> change(std::uint32_t i) {
         const std::uint32_t service =
             static_cast<std::uint32_t>((std::uint64_t{i / 2} * kServiceStride + 17) % args_.spec.services);
         BigSnapshotSpec spec = args_.spec;
@@ -133,37 +106,16 @@ public:
         }
         if (!text) return Error::logical("reload-latency: the snapshot spec is out of range");
         if (auto ok = stageSnapshot(file, *text); !ok) return ok.error();
-        auto before = client_.status();
-        if (!before) return before.error();
-
-        const auto start = Clock::now();
-        const std::uint64_t startUsec = realtimeUsec();
-        if (auto ok = commitSnapshot(file); !ok) return ok.error();
-        for (;;) {
-            auto got = probe_.backendCount(key);
-            if (!got) return got.error();
-            if (*got == want) break;
-            if (Clock::now() - start > kChangeTimeout)
-                return Error::logical("reload-latency: frontend " + key.address.toString() + " still has " +
-                                      (*got ? std::to_string(**got) : std::string("no entry")) +
-                                      " backends, expected " + std::to_string(want));
-            std::this_thread::sleep_for(kPollMicros);
-        }
-        Sample sample;
-        sample.mapMs = ms(Clock::now() - start);
-
-        // The daemon answers between events: while it reloads, this waits.
-        for (;;) {
-            auto after = client_.status();
-            if (!after) return after.error();
-            if (after->generation > before->generation) {
-                sample.appliedMs = (static_cast<double>(after->appliedUsec) - static_cast<double>(startUsec)) / 1000.0;
-                break;
-            }
-            if (Clock::now() - start > kChangeTimeout)
-                return Error::logical("reload-latency: the daemon did not report a new generation");
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
+        auto timing = timeSnapshotChange(
+            client_, file,
+            [&]() -> Result<bool> {
+                auto got = probe_.backendCount(key);
+                if (!got) return got.error();
+                return *got == want;
+            },
+            "frontend " + key.address.toString() + " with " + std::to_string(want) + " backends");
+        if (!timing) return timing.error();
+        const ChangeTiming sample = *timing;
         if (args_.verbose)
             std::printf("change %2u: service %5u -> %u endpoints: map %8.1f ms, applied %8.1f ms\n", i, service, want,
                         sample.mapMs, sample.appliedMs);
@@ -177,8 +129,8 @@ private:
 };
 
 void report(const char* what, const std::vector<double>& v) {
-    std::printf("%-44s p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n", what, percentile(v, 50), percentile(v, 99),
-                *std::max_element(v.begin(), v.end()));
+    const auto l = summarize(v);
+    std::printf("%-44s p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n", what, l.p50, l.p99, l.max);
 }
 
 }  // namespace
@@ -217,8 +169,8 @@ int main(int argc, char** argv) {
                 args.parts ? ("directory of " + std::to_string(args.parts + 1) + " files").c_str() : "one file");
     report("rename -> datapath map holds the change", mapMs);
     report("rename -> daemon reports the generation", appliedMs);
+    const auto map = summarize(mapMs), applied = summarize(appliedMs);
     std::printf("RESULT map_p50_ms=%.1f map_p99_ms=%.1f map_max_ms=%.1f applied_p50_ms=%.1f applied_p99_ms=%.1f\n",
-                percentile(mapMs, 50), percentile(mapMs, 99), *std::max_element(mapMs.begin(), mapMs.end()),
-                percentile(appliedMs, 50), percentile(appliedMs, 99));
+                map.p50, map.p99, map.max, applied.p50, applied.p99);
     return 0;
 }
