@@ -40,7 +40,6 @@ deb: build
 
 # The node image (UEFI, raw disk; docs/image.md) and its boot test in QEMU.
 image: build
-	@tools/install-deps image
 	tools/build-image $(BUILD)
 
 image-test: image
