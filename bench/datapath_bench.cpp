@@ -38,23 +38,14 @@ Bytes tcp(const char* src, const char* dst, std::uint8_t flags = tcp_flags::kSyn
     return PacketBuilder().eth("02:00:00:00:0a:0a", "02:00:00:00:0a:01").ipv4(src, dst).tcp(40000, 8080, flags).build();
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 double measure(int progFd, const Bytes& frame, const SkbContext& ctx, std::uint32_t expectAction) {
     auto once = testRun(progFd, frame, ctx);
     if (!once) throw std::runtime_error(once.error().message);
     if (once->retval != expectAction)
         throw std::runtime_error(std::string("unexpected verdict ") + tcActionName(once->retval));
-    std::vector<double> rounds;
-    for (int i = 0; i < kRounds; ++i) {
-        auto ns = nsPerPacket(progFd, frame, ctx, kRepeat);
-        if (!ns) throw std::runtime_error(ns.error().message);
-        rounds.push_back(*ns);
-    }
-    return median(rounds);
+    auto ns = medianNsPerPacket(progFd, frame, ctx, kRepeat, kRounds);
+    if (!ns) throw std::runtime_error(ns.error().message);
+    return *ns;
 }
 
 IpAddress filler(std::uint32_t i) { return IpAddress::v4(0x0a400000u + i); }  // 10.64.0.0/10

@@ -37,11 +37,6 @@ constexpr std::uint32_t kRepeat = 100'000;
 constexpr int kRounds = 7;
 constexpr int kSingleRuns = 2'000;
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 Bytes tcp(const IpAddress& src, const IpAddress& dst, std::uint16_t sport, std::uint16_t dport,
           std::uint8_t flags = tcp_flags::kSyn) {
     return PacketBuilder()
@@ -59,13 +54,9 @@ void expect(int progFd, const Bytes& frame, const SkbContext& ctx, std::uint32_t
 }
 
 double repeated(int progFd, const Bytes& frame, const SkbContext& ctx) {
-    std::vector<double> rounds;
-    for (int i = 0; i < kRounds; ++i) {
-        auto ns = nsPerPacket(progFd, frame, ctx, kRepeat);
-        if (!ns) throw std::runtime_error(ns.error().message);
-        rounds.push_back(*ns);
-    }
-    return median(rounds);
+    auto ns = medianNsPerPacket(progFd, frame, ctx, kRepeat, kRounds);
+    if (!ns) throw std::runtime_error(ns.error().message);
+    return *ns;
 }
 
 // Median of single runs, each on a frame of its own (a new flow).

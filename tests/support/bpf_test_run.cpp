@@ -1,5 +1,7 @@
 #include "support/bpf_test_run.h"
 
+#include <algorithm>
+
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -44,6 +46,23 @@ Result<double> nsPerPacket(int progFd, const Bytes& frame, const SkbContext& ctx
     if (!run) return run.error();
     // The kernel reports the mean per run already, in whole nanoseconds.
     return static_cast<double>(run->durationNs);
+}
+
+Result<double> medianNsPerPacket(int progFd, const Bytes& frame, const SkbContext& ctx, std::uint32_t repeat,
+                                 int rounds) {
+    std::vector<double> ns;
+    for (int i = 0; i < rounds; ++i) {
+        auto one = nsPerPacket(progFd, frame, ctx, repeat);
+        if (!one) return one.error();
+        ns.push_back(*one);
+    }
+    return median(std::move(ns));
+}
+
+double median(std::vector<double> values) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
 }
 
 const char* tcActionName(std::uint32_t action) {

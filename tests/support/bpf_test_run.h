@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "common/result.h"
 #include "support/packet_builder.h"
@@ -31,6 +32,14 @@ Result<TestRunResult> testRun(int progFd, const Bytes& frame, const SkbContext& 
 // reports, best read as a ratio over the empty baseline program measured in
 // the same process.
 Result<double> nsPerPacket(int progFd, const Bytes& frame, const SkbContext& ctx, std::uint32_t repeat);
+
+// The median of `rounds` nsPerPacket runs: one slow round (an interrupt, a
+// neighbour's burst) does not move it.
+Result<double> medianNsPerPacket(int progFd, const Bytes& frame, const SkbContext& ctx, std::uint32_t repeat,
+                                 int rounds);
+
+// The middle value (the upper one of an even count); 0 for none.
+double median(std::vector<double> values);
 
 // "TC_ACT_OK", "TC_ACT_SHOT", ...: for failure messages.
 const char* tcActionName(std::uint32_t action);

@@ -30,11 +30,6 @@ Bytes frame(std::uint32_t src, std::uint16_t sport, const IpAddress& dst, std::u
         .build();
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
 // The counters that prove which path the runs took.
 struct PathCounters {
     std::uint64_t created = 0;     // ct_created
