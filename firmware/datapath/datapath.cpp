@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -20,7 +21,7 @@
 #include "datapath/cgroup.h"
 #include "datapath/cgroup_links.h"
 #include "datapath/cluster_ip_ranges.h"
-#include "datapath/pinned_maps.h"
+#include "datapath/map_migration.h"
 #include "datapath/policy_abi.h"
 #include "datapath/tc.h"
 #include "nodeplane_bpf.skel.h"
@@ -126,6 +127,7 @@ struct Datapath::Impl {
 
     Skeleton skel;
     std::string bpffs;
+    std::optional<MapMigration> migration;  // until catchUpMigratedMaps()
     BpfLocalEndpointTable endpoints;
     BpfServiceTable services;
     BpfBackendTable backends;
@@ -214,15 +216,18 @@ Result<Datapath> Datapath::open(const Options& options) {
     // The datapath finds backend id `id` at index id % this (lib/lb.h).
     skel->rodata->np_backends_entries = options.maxBackends;
 
-    auto replaced = unpinIncompatibleMaps(skel->obj);
-    if (!replaced) return replaced.error();
-    for (const auto& what : *replaced)
-        spdlog::warn("Replacing the pinned map {}: its contents start over", what);
+    // Adopt, migrate or refuse what a predecessor pinned, before anything
+    // is created (map_migration.h).
+    auto migration = MapMigration::prepare(skel->obj, bpffs);
+    if (!migration) return migration.error();
 
     if (int err = nodeplane_bpf__load(skel.get()); err != 0)
         return Error::fromErrno(err, "Failed to load the datapath programs into the kernel");
+    if (auto ok = migration->complete(skel->obj); !ok) return ok.error();
+    for (const auto& what : migration->report()) spdlog::info("Migrated the pinned map {}", what);
 
     auto impl = std::make_unique<Impl>(std::move(skel), bpffs);
+    impl->migration.emplace(std::move(migration).value());
     // The endpoint filters must hold every entry a predecessor left before
     // these programs, which trust them, are attached anywhere.
     if (auto ok = impl->endpoints.adopt(); !ok) return ok.error();
@@ -235,6 +240,13 @@ Result<Datapath> Datapath::open(const Options& options) {
         impl->programIds[i] = *id;
     }
     return Datapath(std::move(impl));
+}
+
+Result<std::vector<std::string>> Datapath::catchUpMigratedMaps(bool last) {
+    if (!impl_->migration) return std::vector<std::string>{};
+    auto lines = impl_->migration->catchUp();
+    if (last) impl_->migration.reset();  // the old maps go with the old programs
+    return lines;
 }
 
 Status Datapath::attachPod(int ifindex) { return impl_->attachPair(ifindex, Program::FromPod, Program::ToPod); }

@@ -7,9 +7,9 @@
 // finds their contents and writes only the difference, and the attach calls
 // then replace the previous programs in place (tc filters at a fixed handle,
 // the socket hooks' pinned bpf links by bpf_link_update). A pinned map whose size no
-// longer matches the configuration is replaced by a fresh one before load;
-// the previous programs keep the old map until they are replaced, so the
-// reconciler must refill the new one before attaching.
+// longer matches the configuration is migrated into a new map of the new
+// size, and a pinned datapath of another layout is refused with nothing
+// touched (map_migration.h).
 #pragma once
 
 #include <cstdint>
@@ -106,6 +106,14 @@ public:
     // Closes this process's handles only: pins and attachments stay, so the
     // node keeps forwarding after the daemon exits.
     ~Datapath();
+
+    // After open() migrated maps (map_migration.h), right after new
+    // programs were attached: copies into the new conntrack, affinity and
+    // socket reverse maps what the previous programs added to the old ones
+    // meanwhile. `last`: every interface runs the new programs now, so the
+    // old maps are let go. One line per map for the log; none without a
+    // pending migration.
+    Result<std::vector<std::string>> catchUpMigratedMaps(bool last);
 
     // from_pod at tc ingress, to_pod at tc egress of a pod's host end.
     Status attachPod(int ifindex);

@@ -2,60 +2,64 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <linux/bpf.h>
-#include <unistd.h>
 
 #include <cerrno>
-
-#include "common/unique_fd.h"
+#include <cstdint>
 
 namespace nodeplane::datapath {
 
 namespace {
 
-// What differs between the pinned map and the object's definition; empty when
-// libbpf will adopt it.
-std::string difference(const bpf_map_info& pinned, const bpf_map* wanted) {
-    auto field = [](const char* name, std::uint64_t have, std::uint64_t want) {
-        return std::string(name) + " " + std::to_string(have) + " (wanted " + std::to_string(want) + ")";
-    };
-    if (pinned.type != bpf_map__type(wanted)) return field("type", pinned.type, bpf_map__type(wanted));
-    if (pinned.key_size != bpf_map__key_size(wanted))
-        return field("key size", pinned.key_size, bpf_map__key_size(wanted));
-    if (pinned.value_size != bpf_map__value_size(wanted))
-        return field("value size", pinned.value_size, bpf_map__value_size(wanted));
-    if (pinned.max_entries != bpf_map__max_entries(wanted))
-        return field("max_entries", pinned.max_entries, bpf_map__max_entries(wanted));
-    if (pinned.map_flags != bpf_map__map_flags(wanted))
-        return field("flags", pinned.map_flags, bpf_map__map_flags(wanted));
-    return {};
+std::string field(const char* name, std::uint64_t have, std::uint64_t want) {
+    return std::string(name) + " " + std::to_string(have) + ", this version needs " + std::to_string(want);
+}
+
+// The first difference that makes the pin unusable as it is, and whether
+// a resize migration can handle it.
+void compare(PinnedMap& out, const bpf_map* wanted) {
+    const MapShape& pinned = out.shape;
+    out.fit = PinnedMapFit::Incompatible;
+    if (pinned.type != bpf_map__type(wanted)) {
+        out.difference = field("type", pinned.type, bpf_map__type(wanted));
+    } else if (pinned.keySize != bpf_map__key_size(wanted)) {
+        out.difference = field("key size", pinned.keySize, bpf_map__key_size(wanted));
+    } else if (pinned.valueSize != bpf_map__value_size(wanted)) {
+        out.difference = field("value size", pinned.valueSize, bpf_map__value_size(wanted));
+    } else if (pinned.flags != bpf_map__map_flags(wanted)) {
+        out.difference = field("flags", pinned.flags, bpf_map__map_flags(wanted));
+    } else if (pinned.maxEntries != bpf_map__max_entries(wanted)) {
+        out.fit = PinnedMapFit::Resized;
+        out.difference = field("max_entries", pinned.maxEntries, bpf_map__max_entries(wanted));
+    } else {
+        out.fit = PinnedMapFit::Same;
+    }
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> unpinIncompatibleMaps(bpf_object* object) {
-    std::vector<std::string> replaced;
+Result<std::vector<PinnedMap>> inspectPinnedMaps(bpf_object* object) {
+    std::vector<PinnedMap> out;
     bpf_map* map = nullptr;
     bpf_object__for_each_map(map, object) {
         const char* path = bpf_map__pin_path(map);
-        if (path == nullptr) continue;
-        UniqueFd pinned(::bpf_obj_get(path));
-        if (!pinned.valid()) {
-            if (errno == ENOENT) continue;  // first start: nothing to adopt
-            return Error::fromErrno(errno, std::string("Failed to open the pinned map '") + path + "'");
+        if (path == nullptr) continue;  // .rodata and friends
+        PinnedMap entry;
+        entry.map = map;
+        entry.name = bpf_map__name(map);
+        entry.pinPath = path;
+        entry.pinned.reset(::bpf_obj_get(path));
+        if (!entry.pinned.valid()) {
+            if (errno != ENOENT) return Error::fromErrno(errno, "Failed to open the pinned map '" + entry.pinPath + "'");
+            out.push_back(std::move(entry));
+            continue;
         }
-        bpf_map_info info{};
-        std::uint32_t len = sizeof(info);
-        if (int err = ::bpf_obj_get_info_by_fd(pinned.get(), &info, &len); err != 0)
-            return Error::fromErrno(err, std::string("Failed to inspect the pinned map '") + path + "'");
-        auto why = difference(info, map);
-        if (why.empty()) continue;
-        if (::unlink(path) != 0)
-            return Error::fromErrno(errno, std::string("Failed to remove the incompatible pinned map '") + path +
-                                               "' (" + why + ")");
-        replaced.push_back(std::string(bpf_map__name(map)) + ": " + why);
+        auto shape = mapShape(entry.pinned.get(), entry.pinPath);
+        if (!shape) return shape.error();
+        entry.shape = *shape;
+        compare(entry, map);
+        out.push_back(std::move(entry));
     }
-    return replaced;
+    return out;
 }
 
 }  // namespace nodeplane::datapath

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "datapath/libbpf_log.h"
+#include "datapath/map_migration_refusal.h"
 #include "state/snapshot_loader.h"
 
 namespace {
@@ -102,7 +103,10 @@ int main(int argc, char** argv) {
     auto daemon = nodeplane::daemon::Daemon::create(std::move(loaded.loaded), configPath);
     if (!daemon) {
         spdlog::error("Failed to start: {}", daemon.error().message);
-        return 1;
+        // A pinned datapath this version will not adopt: restarting cannot
+        // change it, so EX_CONFIG keeps the unit from looping
+        // (RestartPreventExitStatus=78) while that datapath forwards.
+        return nodeplane::datapath::isLayoutRefusal(daemon.error()) ? EX_CONFIG : 1;
     }
     int rc = (*daemon)->run();
     spdlog::info("nodeplaned stopped");
