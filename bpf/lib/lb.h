@@ -148,11 +148,17 @@ static __always_inline struct np_backend *np_lookup_backend(__u32 id)
 }
 
 /* ClientIP affinity: the client's previous backend for this frontend while
- * it was used within the timeout and still exists. Returns its id, or 0. */
+ * it was used within the timeout, still exists and is not terminating.
+ * Returns its id, or 0. A terminating backend stays in the map only for its
+ * established flows and is in no set, so like kube-proxy (affinity among the
+ * usable endpoints) a new connection must not follow it there; in KEP-1669's
+ * fallback, where only terminating endpoints are left, this costs the
+ * stickiness and nothing else. */
 static __always_inline __u32 np_affinity_backend_v4(const struct np_service_value *svc, __be32 client, __u64 now)
 {
 	struct np_affinity_key key;
 	struct np_affinity_value *aff;
+	struct np_backend *backend;
 
 	__builtin_memset(&key, 0, sizeof(key));
 	key.family = NP_FAMILY_IPV4;
@@ -161,7 +167,8 @@ static __always_inline __u32 np_affinity_backend_v4(const struct np_service_valu
 	aff = bpf_map_lookup_elem(&np_affinity_v1, &key);
 	if (!aff || now - aff->last_used_ns > (__u64)svc->affinity_timeout_s * NP_NS_PER_SECOND)
 		return 0;
-	if (!np_lookup_backend(aff->backend_id))
+	backend = np_lookup_backend(aff->backend_id);
+	if (!backend || (backend->flags & NP_BACKEND_F_TERMINATING))
 		return 0;
 	aff->last_used_ns = now;
 	return aff->backend_id;

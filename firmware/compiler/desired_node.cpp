@@ -57,6 +57,17 @@ std::uint32_t EndpointIdAllocator::idFor(const std::string& podKey) {
     return id;
 }
 
+void EndpointIdAllocator::seed(const std::string& podKey, std::uint32_t id) {
+    if (id == 0) return;  // "no endpoint": never a pod's
+    ids_[podKey] = id;
+    skipPast(id);
+}
+
+void EndpointIdAllocator::skipPast(std::uint32_t id) {
+    // Only forward: ids handed out since stay behind next_ too.
+    if (id >= next_) next_ = id + 1 == 0 ? 1 : id + 1;
+}
+
 void EndpointIdAllocator::retain(const std::vector<std::string>& live) {
     std::set<std::string> keep(live.begin(), live.end());
     std::erase_if(ids_, [&](const auto& kv) { return !keep.contains(kv.first); });

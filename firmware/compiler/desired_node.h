@@ -51,16 +51,31 @@ struct DesiredNode {
 
 // Stable small numbers for local pods across state generations, so datapath
 // entries keep their identity when unrelated objects change. Ids of pods that
-// left are not reused until the 32-bit space wraps.
+// left are not reused until the 32-bit space wraps. A restarted daemon seeds
+// it from the pinned endpoint map first, so pods keep the ids its predecessor
+// gave them whatever order the new snapshot lists them in.
 class EndpointIdAllocator {
 public:
     std::uint32_t idFor(const std::string& podKey);
     // Forgets pods not in `live`.
     void retain(const std::vector<std::string>& live);
 
+    // Gives `podKey` the id a previous daemon gave it (read from the maps).
+    void seed(const std::string& podKey, std::uint32_t id);
+    // Never hands out `id` or below (until the space wraps): ids the maps
+    // hold for pods that are gone or whose key is unknown.
+    void skipPast(std::uint32_t id);
+    bool knows(const std::string& podKey) const { return ids_.contains(podKey); }
+
+    // Whether the maps a previous daemon left were read (or found unreadable):
+    // only the first compile of a process may seed.
+    bool adopted() const { return adopted_; }
+    void markAdopted() { adopted_ = true; }
+
 private:
     std::map<std::string, std::uint32_t> ids_;
     std::uint32_t next_ = 1;
+    bool adopted_ = false;
 };
 
 struct Limits {

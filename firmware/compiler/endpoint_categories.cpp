@@ -104,6 +104,19 @@ EndpointCategories categorizeEndpoints(const std::vector<ServiceBackend>& endpoi
         }
     }
     std::sort(out.allReachable.begin(), out.allReachable.end(), byAddress);
+
+    // Only endpoints a set could have listed: a remote one under Local-only
+    // policy never carried this node's traffic.
+    out.terminating = filter(endpoints, [&](const ServiceBackend& ep) {
+        if (!ep.servingTerminating() || !(policies.usesClusterEndpoints() || ep.local)) return false;
+        return !std::binary_search(out.allReachable.begin(), out.allReachable.end(), ep, byAddress);
+    });
+    std::sort(out.terminating.begin(), out.terminating.end(), byAddress);
+    auto sameAddress = [](const ServiceBackend& a, const ServiceBackend& b) {
+        return a.ip == b.ip && a.port == b.port;
+    };
+    out.terminating.erase(std::unique(out.terminating.begin(), out.terminating.end(), sameAddress),
+                          out.terminating.end());
     return out;
 }
 

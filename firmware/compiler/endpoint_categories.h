@@ -54,6 +54,12 @@ struct EndpointCategories {
     std::vector<ServiceBackend> cluster;       // empty when the port never uses Cluster policy
     std::vector<ServiceBackend> local;         // empty when the port never uses Local policy
     std::vector<ServiceBackend> allReachable;  // cluster ∪ local
+    // Serving terminating endpoints this node may have sent flows to that
+    // neither set lists (a Ready one took over): they take no new connection
+    // but keep their backend entries, so established flows keep translating
+    // until the endpoint leaves the slice or stops serving, as with
+    // kube-proxy. Sorted like allReachable.
+    std::vector<ServiceBackend> terminating;
     // A usable endpoint exists somewhere in the cluster (even when neither set
     // above holds one): false means REJECT, true with an empty set means DROP.
     bool hasAnyEndpoints = false;

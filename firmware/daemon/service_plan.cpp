@@ -100,6 +100,14 @@ ServiceMaps planServiceMaps(const compiler::DesiredServices& desired, const std:
                 }
         }
     });
+    // Serving terminating endpoints no set lists keep their entries, so
+    // their established flows keep translating.
+    for (const auto& port : desired.ports) {
+        if (port.endpoints.terminating.empty()) continue;
+        if (!planHeld(port, plan, ids, ids.byService[port.service])) continue;
+        const PlannedSet& set = ids.held.at(heldKey(port));
+        for (std::size_t i = 0; i < set.ids.size(); ++i) backends.emplace_back(set.ids[i], set.backends[i]);
+    }
     // Every other port of an allocated ClusterIP is refused (kube-proxy's
     // "has no endpoints" REJECT for unknown ports), not routed towards the
     // service range's next hop: one port-0 frontend per address and
@@ -125,6 +133,15 @@ ServiceMaps planServiceMaps(const compiler::DesiredServices& desired, const std:
         replanSet(it->second, {}, ids);
         it = ids.sets.erase(it);
     }
+    for (auto it = ids.held.begin(); it != ids.held.end();) {
+        if (it->second.plan == plan) {
+            ++it;
+            continue;
+        }
+        replanSet(it->second, {}, ids);
+        it = ids.held.erase(it);
+    }
+    releaseUnlisted(ids);
     ids.services.retain(liveSets);
     ids.revNat.retain(liveFrontends);
     // Ids adopted from a previous daemon that no set lists are free again.

@@ -49,15 +49,27 @@ struct PlannedService {
     std::vector<FrontendIdKey> revNat;
     std::vector<BackendSetKey> sets;
     std::vector<datapath::SourceRange> sourceRanges;
+    std::vector<BackendSetKey> held;  // its ports' terminating backends (ServiceIds::held)
 };
 
 struct ServiceIds {
     IdAllocator<BackendSetKey> services{0x7fffffff};
     IdAllocator<FrontendIdKey> revNat{0x7fffffff};
-    // A backend keeps its id while any planned set lists it.
+    // A backend keeps its id while any planned set lists it, whatever its
+    // flags do meanwhile (keyed by backendIdKey(): a Ready endpoint turning
+    // terminating is the same backend, its flows must keep their id).
     IdAllocator<datapath::Backend> backends{datapath::kMaxBackendId};
     std::map<datapath::Backend, std::uint32_t> backendUsers;  // planned sets listing each backend
+    // Backends whose last user let go during the plan under way: released
+    // at its end unless another set took them meanwhile, so a backend moving
+    // between sets (into `held` as it turns terminating) keeps its id.
+    std::vector<datapath::Backend> unlisted;
     std::map<BackendSetKey, PlannedSet> sets;
+    // Per service port (set key with BackendSet::Cluster), its serving
+    // terminating backends no set lists (EndpointCategories::terminating):
+    // in the backend map, in no backend set, so established flows keep
+    // translating while no new connection picks them.
+    std::map<BackendSetKey, PlannedSet> held;
     std::uint64_t plans = 0;
     // The set each frontend pointed at when a restarted daemon adopted the
     // maps. The first plan gives a backend set the id its frontends already
@@ -72,6 +84,9 @@ struct ServiceIds {
     // question, so only a whole plan may follow.
     bool contested = false;
 };
+
+// What a backend's id is keyed by: the backend without its terminating flag.
+datapath::Backend backendIdKey(datapath::Backend backend);
 
 struct ServiceMaps {
     std::map<datapath::FrontendKey, datapath::FrontendValue> frontends;

@@ -56,10 +56,15 @@ std::set<T> asSet(const std::vector<T>& v) {
     return {v.begin(), v.end()};
 }
 
-// Plans one service's rules into the delta; returns what it now owns.
-PlannedService planService(const std::vector<Rule>& rules, std::uint64_t plan, const ServiceMaps& current,
-                           ServiceIds& ids, ServiceMapsDelta& delta, BackendChanges& backends) {
+using PortList = std::vector<const compiler::ServicePortBackends*>;
+
+// Plans one service's rules and held backends into the delta; returns what
+// it now owns.
+PlannedService planService(const std::vector<Rule>& rules, const PortList& ports, std::uint64_t plan,
+                           const ServiceMaps& current, ServiceIds& ids, ServiceMapsDelta& delta,
+                           BackendChanges& backends) {
     PlannedService now;
+    for (const auto* port : ports) (void)planHeld(*port, plan, ids, now, &backends);
     for (const auto& r : rules) {
         const std::uint32_t serviceId = ids.services.idFor(r.setKey);
         PlannedSet& set = ids.sets[r.setKey];
@@ -110,6 +115,14 @@ void releaseService(const PlannedService& before, const PlannedService& now, con
         ids.services.release(setKey);
         if (current.backendSets.contains(serviceId)) delta.backendSetsGone.insert(serviceId);
     }
+    const auto held = asSet(now.held);
+    for (const auto& key : before.held) {
+        if (held.contains(key)) continue;
+        if (auto it = ids.held.find(key); it != ids.held.end()) {
+            replanSet(it->second, {}, ids, &backends);
+            ids.held.erase(it);
+        }
+    }
     const auto revNat = asSet(now.revNat);
     for (const auto& feKey : before.revNat) {
         if (revNat.contains(feKey)) continue;
@@ -151,6 +164,10 @@ std::optional<ServiceMapsDelta> planServiceChanges(const compiler::DesiredServic
     auto rules = changedRules(desired, nodeAddresses, changed, current, ids);
     if (!rules) return std::nullopt;
 
+    std::map<std::string, PortList> ports;  // of the changed services
+    for (const auto& port : desired.ports)
+        if (changed.contains(port.service)) ports[port.service].push_back(&port);
+
     const std::uint64_t plan = ++ids.plans;
     ServiceMapsDelta delta;
     BackendChanges backends;
@@ -160,10 +177,12 @@ std::optional<ServiceMapsDelta> planServiceChanges(const compiler::DesiredServic
             before = std::move(it->second);
             ids.byService.erase(it);
         }
-        PlannedService now = planService(serviceRules, plan, current, ids, delta, backends);
+        PlannedService now = planService(serviceRules, ports[name], plan, current, ids, delta, backends);
         releaseService(before, now, current, ids, delta, backends);
-        if (!now.frontends.empty() || !now.sets.empty()) ids.byService.emplace(name, std::move(now));
+        if (!now.frontends.empty() || !now.sets.empty() || !now.held.empty())
+            ids.byService.emplace(name, std::move(now));
     }
+    releaseUnlisted(ids, &backends);
     for (const auto& [id, backend] : backends) {
         if (backend) {
             if (!holds(current.backends, id, *backend)) delta.write.backends[id] = *backend;

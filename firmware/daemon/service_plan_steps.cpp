@@ -1,5 +1,15 @@
 #include "daemon/service_plan_steps.h"
 
+namespace nodeplane::daemon {
+
+datapath::Backend backendIdKey(datapath::Backend backend) {
+    // `local` stays: an endpoint's node does not change while it lives.
+    backend.terminating = false;
+    return backend;
+}
+
+}  // namespace nodeplane::daemon
+
 namespace nodeplane::daemon::plan_steps {
 
 namespace {
@@ -81,19 +91,48 @@ void replanSet(PlannedSet& set, const std::vector<compiler::ServiceBackend>& lis
     backendIds.reserve(list.size());
     for (const auto& b : list) {
         backends.push_back(toBackend(b));
-        const bool listed = ++ids.backendUsers[backends.back()] > 1;
-        backendIds.push_back(ids.backends.idFor(backends.back()));
-        if (!listed && changes) (*changes)[backendIds.back()] = backends.back();
+        const auto key = backendIdKey(backends.back());
+        ++ids.backendUsers[key];
+        backendIds.push_back(ids.backends.idFor(key));
+        // Noted even when another set lists it too: its flags (terminating)
+        // may have changed under the id it keeps.
+        if (changes) (*changes)[backendIds.back()] = backends.back();
     }
     for (const auto& old : set.backends) {
-        auto it = ids.backendUsers.find(old);
+        auto it = ids.backendUsers.find(backendIdKey(old));
         if (it == ids.backendUsers.end() || --it->second > 0) continue;
-        ids.backendUsers.erase(it);
-        if (changes) (*changes)[ids.backends.idFor(old)] = std::nullopt;
-        ids.backends.release(old);
+        ids.unlisted.push_back(it->first);
     }
     set.backends = std::move(backends);
     set.ids = std::move(backendIds);
+}
+
+void releaseUnlisted(ServiceIds& ids, BackendChanges* changes) {
+    for (const auto& key : ids.unlisted) {
+        auto it = ids.backendUsers.find(key);
+        if (it == ids.backendUsers.end() || it->second > 0) continue;  // another set took it meanwhile
+        ids.backendUsers.erase(it);
+        if (changes) (*changes)[ids.backends.idFor(key)] = std::nullopt;
+        ids.backends.release(key);
+    }
+    ids.unlisted.clear();
+}
+
+BackendSetKey heldKey(const compiler::ServicePortBackends& port) {
+    return {port.service, port.portName, port.family, port.protocol, compiler::BackendSet::Cluster};
+}
+
+bool planHeld(const compiler::ServicePortBackends& port, std::uint64_t plan, ServiceIds& ids, PlannedService& owner,
+              BackendChanges* changes) {
+    const auto& list = port.endpoints.terminating;
+    if (list.empty()) return false;
+    const auto key = heldKey(port);
+    PlannedSet& set = ids.held[key];
+    if (set.plan == plan) return false;
+    set.plan = plan;
+    owner.held.push_back(key);
+    if (!sameBackends(set.backends, list)) replanSet(set, list, ids, changes);
+    return true;
 }
 
 datapath::FrontendValue frontendValue(const Rule& r, std::uint32_t serviceId, std::uint32_t revNatId) {

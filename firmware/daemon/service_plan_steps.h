@@ -41,10 +41,23 @@ bool sameBackends(const std::vector<datapath::Backend>& planned, const std::vect
 using BackendChanges = std::map<datapath::BackendId, std::optional<datapath::Backend>>;
 
 // Gives `set` the backends of `list`: ids for the new ones (a backend two
-// sets list has one id), the old ones released when no set lists them.
-// Backends that gain or lose their id are noted in `changes` when given.
+// sets list has one id); old ones no set lists any more go to
+// ServiceIds::unlisted. The backends of `list` are noted in `changes` when
+// given.
 void replanSet(PlannedSet& set, const std::vector<compiler::ServiceBackend>& list, ServiceIds& ids,
                BackendChanges* changes = nullptr);
+
+// The end of every plan: releases the ids of unlisted backends no set took
+// back meanwhile, noting them gone in `changes` when given.
+void releaseUnlisted(ServiceIds& ids, BackendChanges* changes = nullptr);
+
+// The key of a port's held (terminating) backends in ServiceIds::held.
+BackendSetKey heldKey(const compiler::ServicePortBackends& port);
+
+// Plans `port`'s held backends (once per plan) and notes them in `owner`;
+// false when it holds none or was planned already.
+bool planHeld(const compiler::ServicePortBackends& port, std::uint64_t plan, ServiceIds& ids, PlannedService& owner,
+              BackendChanges* changes = nullptr);
 
 datapath::FrontendValue frontendValue(const Rule& r, std::uint32_t serviceId, std::uint32_t revNatId);
 

@@ -83,7 +83,7 @@ Status ServiceReconciler::adopt(ServiceIds& ids) {
         ids.services.skipPast(value.serviceId);
         ids.adoptedSets.emplace(key, value.serviceId);
     }
-    for (const auto& [id, backend] : maps->backends) ids.backends.seed(backend, id);
+    for (const auto& [id, backend] : maps->backends) ids.backends.seed(backendIdKey(backend), id);
     // Conntrack outlives a backend map whose layout changed (a new map
     // starts empty): its entries still name the old ids, so new backends
     // must not get them, or old flows would follow them to the wrong pod.

@@ -251,6 +251,25 @@ TEST(ClusterIp, ClientIpAffinityKeepsAClientOnOneBackend) {
     CHECK_TRUE(*after.begin() != first);
 }
 
+TEST(ClusterIp, AffinityDoesNotFollowABackendThatTurnedTerminating) {
+    FrontendFlags flags;
+    flags.affinity = true;
+    n.publishClusterIp({{1, backendAt(kPodB)}, {2, backendAt(kPodC)}}, flags, 10800);
+    const std::string first = translatedTo(n, 30000);
+    const datapath::BackendId firstId = first == kPodB ? 1 : 2;
+    // The pod shuts down: its backend stays in the map for its established
+    // flows, flagged terminating, and leaves the set new connections use.
+    auto held = backendAt(first.c_str());
+    held.terminating = true;
+    const datapath::BackendId otherId = firstId == 1 ? 2 : 1;
+    n.publishClusterIp({{otherId, backendAt(first == kPodB ? kPodC : kPodB)}}, flags, 10800);
+    CHECK_TRUE(n.dp().backends().upsert(firstId, held).ok());
+    std::set<std::string> after;
+    for (std::uint16_t sport = 31000; sport < 31020; ++sport) after.insert(translatedTo(n, sport));
+    LONGS_EQUAL(1, after.size());
+    CHECK_TRUE(*after.begin() != first);
+}
+
 TEST(ClusterIp, AnExpiredAffinityNoLongerHolds) {
     FrontendFlags flags;
     flags.affinity = true;

@@ -46,6 +46,28 @@ const TrafficPolicies kExternalLocal{.externalLocal = true, .externallyAccessibl
 
 TEST_GROUP(CategorizeEndpoints){};
 
+// Serving terminating endpoints no set lists are held for their
+// established flows; not serving ones and remote ones a Local-only port
+// never used are not.
+TEST(CategorizeEndpoints, TerminatingEndpointsOutsideTheSetsAreHeld) {
+    auto list = eps({{"10.0.0.1"},
+                     {"10.0.0.4", false, true, true},
+                     {"10.0.0.2", false, true, true, true},
+                     {"10.0.0.3", false, false, true}});
+    auto c = categorizeEndpoints(list, kCluster, "");
+    STRCMP_EQUAL("10.0.0.1", ips(c.cluster).c_str());
+    STRCMP_EQUAL("10.0.0.2 10.0.0.4", ips(c.terminating).c_str());
+
+    c = categorizeEndpoints(list, kInternalLocal, "");
+    STRCMP_EQUAL("10.0.0.2", ips(c.local).c_str());  // KEP-1669: no local Ready one
+    CHECK(c.terminating.empty());
+
+    // In the fallback set they are not held twice.
+    c = categorizeEndpoints(eps({{"10.0.0.2", false, true, true}}), kCluster, "");
+    STRCMP_EQUAL("10.0.0.2", ips(c.cluster).c_str());
+    CHECK(c.terminating.empty());
+}
+
 TEST(CategorizeEndpoints, NoEndpointsMeansNothingAnywhere) {
     auto c = categorizeEndpoints({}, kCluster, "");
     CHECK(c.cluster.empty());

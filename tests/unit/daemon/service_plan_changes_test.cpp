@@ -123,6 +123,95 @@ TEST(ServicePlanChanges, AnEndpointLessGoesWithItsBackend) {
     LONGS_EQUAL(1, delta.backendsGone.size());
 }
 
+// What kubelet publishes while a pod shuts down.
+void terminate(state::Endpoint& e, bool serving = true) {
+    e.conditions = {.ready = false, .serving = serving, .terminating = true};
+}
+
+datapath::BackendId idOf(const ServiceMaps& maps, const char* address) {
+    for (const auto& [id, b] : maps.backends)
+        if (b.address == ip(address)) return id;
+    return 0;
+}
+
+TEST(ServicePlanChanges, ATerminatingEndpointLeavesTheSetButKeepsItsBackend) {
+    const datapath::BackendId id = idOf(current, "10.200.0.10");
+    CHECK(id != 0);
+    auto m = model();
+    terminate(m.endpointSlices[0].endpoints[0]);
+    auto delta = change(m, {"shop/web"});
+    // New connections choose among the Ready one only...
+    LONGS_EQUAL(1, delta.write.backendSets.size());
+    LONGS_EQUAL(1, delta.write.backendSets.begin()->second.size());
+    CHECK(delta.write.backendSets.begin()->second[0] == idOf(current, "10.200.0.11"));
+    // ...while its established flows keep their backend, id and all: no cut.
+    CHECK(delta.backendsGone.empty());
+    LONGS_EQUAL(id, idOf(current, "10.200.0.10"));
+    CHECK(current.backends.at(id).terminating);
+    LONGS_EQUAL(1, delta.write.backends.size());  // its flag, under the same id
+
+    // Gone from the slice: now its entry and its flows go.
+    m.endpointSlices[0].endpoints.erase(m.endpointSlices[0].endpoints.begin());
+    delta = change(m, {"shop/web"});
+    LONGS_EQUAL(1, delta.backendsGone.size());
+    LONGS_EQUAL(id, *delta.backendsGone.begin());
+    CHECK(delta.write.backendSets.empty());
+}
+
+TEST(ServicePlanChanges, ATerminatingEndpointThatStopsServingGoes) {
+    const datapath::BackendId id = idOf(current, "10.200.0.10");
+    auto m = model();
+    terminate(m.endpointSlices[0].endpoints[0]);
+    (void)change(m, {"shop/web"});
+    terminate(m.endpointSlices[0].endpoints[0], false);
+    auto delta = change(m, {"shop/web"});
+    LONGS_EQUAL(1, delta.backendsGone.size());
+    LONGS_EQUAL(id, *delta.backendsGone.begin());
+}
+
+// KEP-1669: with no Ready endpoint left the terminating ones take new
+// connections again; moving between the held list and the set keeps the id.
+TEST(ServicePlanChanges, AHeldEndpointBecomingTheFallbackKeepsItsId) {
+    const datapath::BackendId held = idOf(current, "10.200.0.10");
+    auto m = model();
+    terminate(m.endpointSlices[0].endpoints[0]);
+    (void)change(m, {"shop/web"});
+    m.endpointSlices[0].endpoints.pop_back();  // the Ready one goes
+    auto delta = change(m, {"shop/web"});
+    LONGS_EQUAL(1, delta.backendsGone.size());
+    CHECK(*delta.backendsGone.begin() != held);
+    LONGS_EQUAL(1, delta.write.backendSets.size());
+    LONGS_EQUAL(1, delta.write.backendSets.begin()->second.size());
+    LONGS_EQUAL(held, delta.write.backendSets.begin()->second[0]);
+    CHECK(delta.write.backends.empty());
+}
+
+TEST(ServicePlanChanges, AFallbackEndpointTurningHeldKeepsItsId) {
+    auto m = model();
+    terminate(m.endpointSlices[0].endpoints[0]);
+    terminate(m.endpointSlices[0].endpoints[1]);
+    (void)change(m, {"shop/web"});
+    const datapath::BackendId id = idOf(current, "10.200.0.10");
+    // A Ready endpoint comes back: the terminating ones leave the set only.
+    m.endpointSlices[0].endpoints.push_back(slice("web", 12, 1).endpoints[0]);
+    auto delta = change(m, {"shop/web"});
+    CHECK(delta.backendsGone.empty());
+    LONGS_EQUAL(id, idOf(current, "10.200.0.10"));
+    LONGS_EQUAL(1, delta.write.backendSets.begin()->second.size());
+}
+
+TEST(ServicePlanChanges, ARemovedServiceTakesItsHeldBackendsWithIt) {
+    auto m = model();
+    terminate(m.endpointSlices[0].endpoints[0]);
+    (void)change(m, {"shop/web"});
+    const datapath::BackendId id = idOf(current, "10.200.0.10");
+    m.services.erase(m.services.begin());
+    m.endpointSlices.erase(m.endpointSlices.begin());
+    auto delta = change(m, {"shop/web"});
+    CHECK(delta.backendsGone.contains(id));
+    LONGS_EQUAL(0, idOf(current, "10.200.0.10"));
+}
+
 TEST(ServicePlanChanges, AServiceThatDidNotChangeIsNotWritten) {
     auto delta = change(model(), {"shop/web"});
     CHECK(delta.empty());

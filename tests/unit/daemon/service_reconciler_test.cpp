@@ -203,6 +203,48 @@ TEST(ServiceReconciler, ARemovedBackendGoesWithItsFlowsAndKeepsTheOthersIds) {
     LONGS_EQUAL(1, report.flowsCut);
 }
 
+// kube-proxy leaves a terminating endpoint's established connections alone:
+// it leaves the set new connections choose from, its entry stays (same id),
+// and only its removal from the slice cuts its flows. Across a restart too.
+TEST(ServiceReconciler, ATerminatingBackendKeepsItsFlowsUntilItIsGone) {
+    apply(clusterIpService({"10.200.1.11", "10.200.1.12"}));
+    BackendId terminating = 0;
+    for (const auto& [id, b] : backends.entries)
+        if (b.address == ip("10.200.1.12")) terminating = id;
+    CHECK(terminating != 0);
+
+    auto d = clusterIpService({"10.200.1.11"});
+    compiler::ServiceBackend held;
+    held.ip = ip("10.200.1.12");
+    held.port = 8080;
+    held.serving = held.terminating = true;
+    d.ports[0].endpoints.terminating = {held};
+    auto report = apply(d);
+    LONGS_EQUAL(0, report.flowsCut);
+    CHECK(conntrack.erasedBackends.empty());
+    LONGS_EQUAL(2, backends.entries.size());
+    CHECK(backends.entries.at(terminating).terminating);
+    const auto& set = services.sets.at(services.frontends.begin()->second.serviceId);
+    LONGS_EQUAL(1, set.size());
+    CHECK(set[0] != terminating);
+
+    ServiceReconciler restarted(ServiceTables{services, backends, revNat, ranges, conntrack});
+    ServiceIds fresh;
+    CHECK(restarted.adopt(fresh).ok());
+    auto r = restarted.apply(planServiceMaps(d, {}, fresh));
+    CHECK(r.ok());
+    LONGS_EQUAL(0, r->removals);
+    CHECK(conntrack.erasedBackends.empty());
+    CHECK(backends.entries.contains(terminating));
+
+    r = restarted.apply(planServiceMaps(clusterIpService({"10.200.1.11"}), {}, fresh));
+    CHECK(r.ok());
+    LONGS_EQUAL(1, r->flowsCut);
+    LONGS_EQUAL(1, conntrack.erasedBackends.size());
+    LONGS_EQUAL(terminating, conntrack.erasedBackends[0]);
+    CHECK_FALSE(backends.entries.contains(terminating));
+}
+
 TEST(ServiceReconciler, NoEndpointsRejectsWithAnEmptySet) {
     apply(clusterIpService({"10.200.1.11"}));
     apply(clusterIpService({}));
