@@ -87,10 +87,21 @@ struct Config {
         // Validated "IP:port" ("[::]:10256" for IPv6); parseListenAddress()
         // (config/listen_address.h) turns it into an address.
         std::string listen = "0.0.0.0:10256";
+        // /healthz fails once a change noticed in the state has waited this
+        // long without reaching the datapath (kube-proxy's healthz timeout,
+        // twice its 30 s sync period); 0: a pending change never fails it.
+        // 0..3600.
+        std::uint32_t maxPendingSeconds = 60;
     } health;
 
     struct Lifecycle {
         std::uint32_t drainSeconds = 30;  // 0..3600
+        // `nodeplanectl drain` leaves this file so a restarted daemon stays
+        // drained; under /run so a reboot clears it. Absolute.
+        std::string drainMarker = "/run/nodeplane/drained";
+        // Take a logind "delay" inhibitor for shutdown and drain before the
+        // system powers off (needs logind's InhibitDelayMaxSec > drainSeconds).
+        bool shutdownInhibitor = true;
     } lifecycle;
 
     struct Control {

@@ -16,6 +16,7 @@ namespace {
 
 // Beyond these a value is a typo, not a choice.
 constexpr std::int64_t kMaxDrainSeconds = 3600;
+constexpr std::int64_t kMaxPendingSeconds = 3600;
 constexpr std::int64_t kMaxLocalEndpoints = 1 << 20;
 constexpr std::int64_t kMaxInterfaces = 1 << 16;
 constexpr std::int64_t kMaxServices = 1 << 20;
@@ -158,10 +159,15 @@ void readPolicy(TableReader& r, Config::Policy& policy) {
     assign(policy.allowFromHost, r.boolean("allow-from-host"));
 }
 
-void readHealth(TableReader& r, Config::Health& health) { assign(health.listen, r.converted("listen", listenAddress)); }
+void readHealth(TableReader& r, Config::Health& health) {
+    assign(health.listen, r.converted("listen", listenAddress));
+    assign(health.maxPendingSeconds, r.integer("max-pending-seconds", 0, kMaxPendingSeconds));
+}
 
 void readLifecycle(TableReader& r, Config::Lifecycle& lifecycle) {
     assign(lifecycle.drainSeconds, r.integer("drain-seconds", 0, kMaxDrainSeconds));
+    assign(lifecycle.drainMarker, r.converted("drain-marker", absolutePath));
+    assign(lifecycle.shutdownInhibitor, r.boolean("shutdown-inhibitor"));
 }
 
 void readControl(TableReader& r, Config::Control& control) {

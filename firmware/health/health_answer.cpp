@@ -24,7 +24,9 @@ HttpResponse jsonAnswer(bool healthy, std::string body) {
 
 bool healthzHealthy(const HealthView& view) { return view.serving && view.stateFresh && view.nodeEligible; }
 
-bool livezHealthy(const HealthView& view) { return view.loopAlive; }
+bool livezHealthy(const HealthView& view) { return view.loopAlive && !view.changeLate; }
+
+bool serviceProxyHealthy(const HealthView& view) { return view.serving && view.stateFresh; }
 
 std::string healthBody(const std::optional<WallTime>& lastUpdated, WallTime now, bool nodeEligible, bool healthy) {
     std::string last = lastUpdated ? formatRfc3339Millis(*lastUpdated) : std::string(kZeroTimeRfc3339);

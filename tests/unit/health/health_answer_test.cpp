@@ -49,12 +49,32 @@ TEST(HealthAnswer, HealthzIsOkOnlyWhenServingFreshAndEligible) {
     }
 }
 
-TEST(HealthAnswer, LivezFollowsOnlyTheLoop) {
+TEST(HealthAnswer, LivezFollowsTheLoopAndLateChangesOnly) {
     for (int bits = 0; bits < 8; ++bits) {
         HealthView view{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, true, std::nullopt};
         LONGS_EQUAL(200, answerHealthRequest(HttpRequest{"GET", "/livez"}, view, kNow).status);
+        view.changeLate = true;
+        LONGS_EQUAL(503, answerHealthRequest(HttpRequest{"GET", "/livez"}, view, kNow).status);
+        view.changeLate = false;
         view.loopAlive = false;
         LONGS_EQUAL(503, answerHealthRequest(HttpRequest{"GET", "/livez"}, view, kNow).status);
+    }
+}
+
+TEST(HealthAnswer, ServiceProxyHealthIgnoresNodeEligibilityButNotDrainOrStaleness) {
+    using nodeplane::health::serviceProxyHealthy;
+    struct Row {
+        bool serving, fresh, eligible, healthy;
+    };
+    const Row rows[] = {
+        {true, true, true, true},    {true, true, false, true},   {true, false, true, false},
+        {false, true, true, false},  {false, true, false, false}, {false, false, false, false},
+    };
+    for (const Row& row : rows) {
+        HealthView view{row.serving, row.fresh, row.eligible, true, kApplied};
+        std::string what = "serving=" + std::to_string(row.serving) + " fresh=" + std::to_string(row.fresh) +
+                           " eligible=" + std::to_string(row.eligible);
+        CHECK_EQUAL_TEXT(row.healthy, serviceProxyHealthy(view), what.c_str());
     }
 }
 
