@@ -3,7 +3,9 @@
 #include <cstring>
 
 #include "bus/bus_address.h"
+#include "bus/drain_codec.h"
 #include "bus/listing_codec.h"
+#include "bus/message_strings.h"
 #include "bus/policy_codec.h"
 #include "bus/status_codec.h"
 
@@ -136,5 +138,31 @@ Result<EndpointPolicyRecord> ControlClient::policy(const std::string& pod) {
     if (r < 0) return Error{-r, "GetPolicy failed: " + describeError(r, error)};
     return readEndpointPolicy(reply.get());
 }
+
+namespace {
+
+Result<DrainOutcome> callDrain(sd_bus* bus, const char* destination, const char* member) {
+    BusError error;
+    MessagePtr reply;
+    int r = callMethod(bus, destination, kInterface, member, kCallTimeoutUsec, error, reply);
+    if (r < 0) {
+        if (error.hasName(kErrorUndrainRefused)) return Error{-r, std::string("Undrain refused: ") + error.message()};
+        return Error{-r, std::string(member) + " failed: " + describeError(r, error)};
+    }
+    if (sd_bus_message_has_signature(reply.get(), kDrainOutcomeSignature) <= 0)
+        return versionMismatch(reply.get(), "drain replies", kDrainOutcomeSignature);
+    DrainOutcome outcome;
+    const char* message = nullptr;
+    if ((r = sd_bus_message_read(reply.get(), "s", &message)) < 0 || (r = readDrain(reply.get(), outcome.drain)) < 0)
+        return Error::fromErrno(r, std::string("Failed to read the ") + member + " reply");
+    outcome.message = message;
+    return outcome;
+}
+
+}  // namespace
+
+Result<DrainOutcome> ControlClient::drain() { return callDrain(bus_.get(), destination_, "Drain"); }
+
+Result<DrainOutcome> ControlClient::undrain() { return callDrain(bus_.get(), destination_, "Undrain"); }
 
 }  // namespace nodeplane::bus

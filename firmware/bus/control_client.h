@@ -42,6 +42,9 @@ public:
     Result<std::uint64_t> flushConntrack();  // entries removed
     Result<std::vector<IdentityRecord>> identities();
     Result<EndpointPolicyRecord> policy(const std::string& pod);  // "namespace/name"
+    Result<DrainOutcome> drain();
+    // An Error also when the daemon refuses (it drains to exit); the message says why.
+    Result<DrainOutcome> undrain();
 
 private:
     ControlClient(BusPtr bus, const char* destination) : bus_(std::move(bus)), destination_(destination) {}

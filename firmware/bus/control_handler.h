@@ -39,6 +39,12 @@ public:
     // A local pod's ("namespace/name") isolation, the policies that select
     // it and every entry of its policy map, read from the map.
     virtual Result<EndpointPolicyRecord> policyOf(const std::string& pod) = 0;
+
+    // A manual drain: /healthz 503, forwarding continues, the daemon keeps
+    // running and stays drained across restarts until undrain().
+    virtual Result<DrainOutcome> drain() = 0;
+    // Ends a manual drain; an Error while the daemon drains to exit.
+    virtual Result<DrainOutcome> undrain() = 0;
 };
 
 // Bounds a ListConntrack reply: sd-bus refuses an array over 64 MiB, and a

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 
+#include "bus/drain_codec.h"
 #include "bus/listing_codec.h"
 #include "bus/policy_codec.h"
 #include "bus/status_codec.h"
@@ -29,7 +30,8 @@ const sd_bus_vtable ControlServer::kVtable[] = {
                                  SD_BUS_PARAM(phase) SD_BUS_PARAM(healthy) SD_BUS_PARAM(generation)
                                      SD_BUS_PARAM(appliedUsec) SD_BUS_PARAM(lastRefusedReload)
                                          SD_BUS_PARAM(pendingInterfaces) SD_BUS_PARAM(interfaces)
-                                             SD_BUS_PARAM(maps) SD_BUS_PARAM(stats) SD_BUS_PARAM(conntrack),
+                                             SD_BUS_PARAM(maps) SD_BUS_PARAM(stats) SD_BUS_PARAM(conntrack)
+                                                 SD_BUS_PARAM(drain),
                              &ControlServer::onGetStatus, 0),
     // Flags 0: on the system bus sd-bus lets only a caller with
     // CAP_SYS_ADMIN (or our own uid, root) through, on top of the bus
@@ -49,6 +51,11 @@ const sd_bus_vtable ControlServer::kVtable[] = {
                                  SD_BUS_PARAM(ingressIsolated) SD_BUS_PARAM(egressIsolated)
                                      SD_BUS_PARAM(ingressPolicies) SD_BUS_PARAM(egressPolicies) SD_BUS_PARAM(allows),
                              &ControlServer::onGetPolicy, 0),
+    // Change what /healthz answers: privileged like Reload (flags 0).
+    SD_BUS_METHOD_WITH_NAMES("Drain", "", "", kDrainOutcomeSignature, SD_BUS_PARAM(message) SD_BUS_PARAM(drain),
+                             &ControlServer::onDrain, 0),
+    SD_BUS_METHOD_WITH_NAMES("Undrain", "", "", kDrainOutcomeSignature, SD_BUS_PARAM(message) SD_BUS_PARAM(drain),
+                             &ControlServer::onUndrain, 0),
     SD_BUS_VTABLE_END,
 };
 
@@ -293,6 +300,42 @@ int ControlServer::onGetPolicy(sd_bus_message* call, void* userdata, sd_bus_erro
                          [](sd_bus_message* m, const EndpointPolicyRecord& p) { return appendEndpointPolicy(m, p); });
     } catch (const std::exception& e) {
         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Failed to read the pod's policy: %s", e.what());
+    }
+}
+
+namespace {
+
+int replyDrain(sd_bus_message* call, const DrainOutcome& outcome) {
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_return(call, &raw);
+    if (r < 0) return r;
+    MessagePtr reply(raw);
+    if ((r = sd_bus_message_append(reply.get(), "s", outcome.message.c_str())) < 0) return r;
+    if ((r = appendDrain(reply.get(), outcome.drain)) < 0) return r;
+    return sd_bus_send(nullptr, reply.get(), nullptr);
+}
+
+}  // namespace
+
+int ControlServer::onDrain(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        auto outcome = self->handler_.drain();
+        if (!outcome) return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, outcome.error().message.c_str());
+        return replyDrain(call, *outcome);
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Drain failed: %s", e.what());
+    }
+}
+
+int ControlServer::onUndrain(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept {
+    auto* self = static_cast<ControlServer*>(userdata);
+    try {
+        auto outcome = self->handler_.undrain();
+        if (!outcome) return sd_bus_error_set(error, kErrorUndrainRefused, outcome.error().message.c_str());
+        return replyDrain(call, *outcome);
+    } catch (const std::exception& e) {
+        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Undrain failed: %s", e.what());
     }
 }
 

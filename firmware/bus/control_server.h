@@ -56,6 +56,8 @@ private:
     static int onFlushConntrack(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static int onListIdentities(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static int onGetPolicy(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onDrain(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
+    static int onUndrain(sd_bus_message* call, void* userdata, sd_bus_error* error) noexcept;
     static const sd_bus_vtable kVtable[];
 
     sd_event* event_;

@@ -54,6 +54,25 @@ struct ConntrackPressure {
     bool operator==(const ConntrackPressure&) const = default;
 };
 
+// Why /healthz answers 503 on purpose (docs/operations.md, "Drain").
+struct DrainStatus {
+    bool draining = false;  // some reason holds: /healthz 503, forwarding continues
+    bool exiting = false;   // the daemon exits when the drain ends (stop, shutdown, node deleting)
+    // "manual", "stop", "shutdown", "node-deleting", "node-tainted"; exiting ones first
+    std::vector<std::string> reasons;
+    std::uint64_t sinceUsec = 0;      // CLOCK_REALTIME microseconds the node turned unhealthy; 0: not draining
+    std::uint64_t movedAwayUsec = 0;  // since + drain-seconds: load balancers should have moved away by then
+    std::uint32_t drainSeconds = 0;   // [lifecycle] drain-seconds
+
+    bool operator==(const DrainStatus&) const = default;
+};
+
+// The answer to Drain() and Undrain(): what happened, and the drain now.
+struct DrainOutcome {
+    std::string message;
+    DrainStatus drain;
+};
+
 struct NodeStatus {
     std::string node;
     std::string stateSource;  // "snapshot" | "kubernetes"
@@ -73,6 +92,7 @@ struct NodeStatus {
     std::vector<MapStatus> maps;
     std::vector<StatCounter> stats;
     ConntrackPressure conntrack;
+    DrainStatus drain;
 
     bool operator==(const NodeStatus&) const = default;
 };

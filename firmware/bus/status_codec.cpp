@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "bus/drain_codec.h"
 #include "bus/message_strings.h"
 
 namespace nodeplane::bus {
@@ -105,7 +106,8 @@ int appendStatus(sd_bus_message* m, const NodeStatus& s) {
     if (r < 0) return r;
 
     if ((r = appendCounters(m, s.stats)) < 0) return r;
-    return appendPressure(m, s.conntrack);
+    if ((r = appendPressure(m, s.conntrack)) < 0) return r;
+    return appendDrain(m, s.drain);
 }
 
 namespace {
@@ -156,7 +158,8 @@ int readAll(sd_bus_message* m, NodeStatus& s) {
     if ((r = sd_bus_message_exit_container(m)) < 0) return r;
 
     if ((r = readCounters(m, s.stats)) < 0) return r;
-    return readPressure(m, s.conntrack);
+    if ((r = readPressure(m, s.conntrack)) < 0) return r;
+    return readDrain(m, s.drain);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 //   stats a(st): name, value
 //   conntrack (uuutttta(st)s): entries, capacity, gcIntervalSeconds, gcPasses,
 //     lastGcUsec, lastGcDurationUsec, agedOut, agedOutByState, lastGcError
+//   drain (bbasttu): see drain_codec.h
 // Both sides use these two functions, so they cannot drift apart.
 #pragma once
 
@@ -16,7 +17,7 @@
 
 namespace nodeplane::bus {
 
-inline constexpr const char* kStatusSignature = "ssssbttsasa(sisastttt)a(ssuu)a(st)(uuutttta(st)s)";
+inline constexpr const char* kStatusSignature = "ssssbttsasa(sisastttt)a(ssuu)a(st)(uuutttta(st)s)(bbasttu)";
 
 // Appends the out arguments to a method return; a negative errno on failure.
 int appendStatus(sd_bus_message* message, const NodeStatus& status);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "config/listen_address.h"
+#include "daemon/policy_id_adoption.h"
 #include "datapath/cgroup.h"
 #include "datapath/netns_cookie.h"
 #include "health/health_server.h"
@@ -50,6 +51,8 @@ Status Daemon::start() {
     // WATCHDOG=1 from the loop itself, at half of WatchdogSec: a hung loop stops petting.
     sd_event_set_watchdog(loop_.get(), true);
     if (auto st = setUpSignals(); !st) return st;
+    // Before the health server: a node drained by hand answers 503 from its first request.
+    resumeManualDrain();
 
     if (cfg.node.manageSysctls) {
         auto settings = netlink::nodeSysctls();
@@ -132,6 +135,9 @@ Status Daemon::start() {
     if (!healthServer) return healthServer.error();
     health_ = std::move(healthServer).value();
     spdlog::info("Health server listening on {}", health_->describe());
+    // healthCheckNodePorts on the same address; opened with the first state.
+    serviceHealth_ = std::make_unique<health::ServiceHealthServers>(
+        loop_.get(), listen->ip, [this] { return health::serviceProxyHealthy(healthView()); });
 
     auto control = bus::ControlServer::start(loop_.get(), *this,
                                              {.socketPath = cfg.control.socket, .systemBus = cfg.control.systemBus});
@@ -139,6 +145,7 @@ Status Daemon::start() {
     control_ = std::move(control).value();
     spdlog::info("Control API on {}{}", cfg.control.socket, control_->onSystemBus() ? " and the system bus" : "");
 
+    startShutdownInhibitor();
     if (auto st = watchSnapshot(); !st) return st;
     (void)loadAndApply("start");
     // External interfaces are attached even before a first state, so the node
@@ -229,6 +236,7 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     // compiled form; valid until the next compile.
     const compiler::ServicesResult* services = nullptr;
     if (errors.empty()) {
+        adoptEndpointIdsOnce(loaded.model, datapath_->localEndpoints(), endpointIds_);
         compiled = compiler::compileNode(loaded.model, {.maxLocalEndpoints = config_.config.datapath.maxLocalEndpoints},
                                          endpointIds_);
         services = &serviceCompiler_.compile(loaded.model,
@@ -258,10 +266,17 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     const auto compiledAt = std::chrono::steady_clock::now();
     desired_ = std::move(compiled.desired);
     lastRefusal_.clear();
+    // Only a valid state is a pending change: a refused one never reaches the
+    // maps by design (the node serves the last good state, status says why),
+    // so it must not fail /healthz (docs/operations.md, Health checks).
+    pendingChange_.notice(began);
     applyPolicyAndEndpoints();
-    applyServices(*services, loaded.model);
+    if (applyServices(*services, loaded.model)) {
+        pendingChange_.applied();
+        appliedAt_ = std::chrono::system_clock::now();
+        syncServiceHealth(services->desired);
+    }
     ++generation_;
-    appliedAt_ = std::chrono::system_clock::now();
     auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
     spdlog::info("Applied generation {} ({}): {} local endpoints on {} pod interfaces; {} of {} files parsed "
                  "({:.1f} ms), {} of {} services compiled ({:.1f} ms), applied in {:.1f} ms",
@@ -269,10 +284,11 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
                  snapshots_.lastParsed(), loaded.files.size(), ms(began, parsed), serviceCompiler_.lastCompiled(),
                  loaded.model.services.size(), ms(parsed, compiledAt), ms(compiledAt, std::chrono::steady_clock::now()));
     updatePhase();
+    updateNodeDrain(loaded.model);
     return "applied generation " + std::to_string(generation_);
 }
 
-void Daemon::applyServices(const compiler::ServicesResult& services, const state::Model& model) {
+bool Daemon::applyServices(const compiler::ServicesResult& services, const state::Model& model) {
     std::vector<IpAddress> nodeAddresses;
     if (const auto* self = model.thisNode()) nodeAddresses = self->addresses;
     // Masqueraded and hairpinned flows leave with the node's first IPv4
@@ -284,8 +300,11 @@ void Daemon::applyServices(const compiler::ServicesResult& services, const state
             masquerade = a;
             break;
         }
-    if (auto set = datapath_->setMasqueradeAddress(masquerade); !set)
+    bool complete = true;
+    if (auto set = datapath_->setMasqueradeAddress(masquerade); !set) {
         spdlog::error("Failed to set the masquerade address: {}", set.error().message);
+        complete = false;
+    }
     // Services compiled anew since the last plan: when the last plan and
     // the maps allow it only theirs are planned and written.
     const auto changed = serviceCompiler_.takeChanged();
@@ -300,12 +319,13 @@ void Daemon::applyServices(const compiler::ServicesResult& services, const state
         // The compiler checked capacity, so this is the kernel refusing a
         // write; the next reload retries from what the maps then hold.
         spdlog::error("Failed to program services: {}", report.error().message);
-        return;
+        return false;
     }
     if (report->writes || report->removals)
         spdlog::debug("Services ({}): {} writes, {} removals, {} flows of removed backends cut",
                       delta ? std::to_string(changed.services.size()) + " changed planned" : std::string("all planned"),
                       report->writes, report->removals, report->flowsCut);
+    return complete;
 }
 
 void Daemon::scheduleReconcile() {
@@ -315,6 +335,15 @@ void Daemon::scheduleReconcile() {
 void Daemon::reconcileNow() {
     auto report = desired_ ? reconciler_->apply(*desired_) : reconciler_->attachExternalOnly();
     pendingInterfaces_ = report.pendingInterfaces;
+    // Right after our programs replaced the previous ones: what those tracked
+    // meanwhile goes into the maps a size change migrated; with a state in
+    // place every interface runs ours (datapath/map_migration.h).
+    if (report.attached > 0) {
+        auto caughtUp = datapath_->catchUpMigratedMaps(desired_.has_value());
+        if (!caughtUp) spdlog::warn("{}, ignoring", caughtUp.error().message);
+        else
+            for (const auto& line : *caughtUp) spdlog::info("Migrated map caught up: {}", line);
+    }
     if (report.changedAnything())
         spdlog::debug("Reconciled: {} endpoints written, {} removed, {} routes written, {} removed, {} attached, "
                       "{} detached, {} pending",
@@ -379,7 +408,7 @@ int Daemon::onSignal(sd_event_source*, const struct signalfd_siginfo* si, void* 
             }
             case SIGINT:
                 // A second Ctrl-C skips the drain; systemd's SIGTERM never does.
-                self->beginStop("SIGINT", self->phase_ == Phase::Draining);
+                self->beginStop("SIGINT", self->drain_.exiting());
                 break;
             default: self->beginStop("SIGTERM", false); break;
         }
@@ -395,28 +424,10 @@ void Daemon::beginStop(const char* why, bool immediate) {
         sd_event_exit(loop_.get(), exitCode_);
         return;
     }
-    if (phase_ == Phase::Draining || phase_ == Phase::Stopping) return;
-    phase_ = Phase::Draining;
-    auto seconds = config_.config.lifecycle.drainSeconds;
-    spdlog::info("{}: draining for {} s (/healthz fails, forwarding continues)", why, seconds);
-    notifier_.stopping("draining for " + std::to_string(seconds) + " s");
-    sd_event_source* src = nullptr;
-    int r = sd_event_add_time_relative(loop_.get(), &src, CLOCK_MONOTONIC, std::uint64_t{seconds} * 1'000'000, 0,
-                                       &Daemon::onDrained, this);
-    if (r < 0) {
-        spdlog::error("Failed to arm the drain timer: {}, stopping now", std::strerror(-r));
-        sd_event_exit(loop_.get(), exitCode_);
-        return;
-    }
-    drainTimer_.reset(src);
-}
-
-int Daemon::onDrained(sd_event_source*, uint64_t, void* userdata) noexcept {
-    auto* self = static_cast<Daemon*>(userdata);
-    self->phase_ = Phase::Stopping;
-    spdlog::info("Drained; stopping. The pinned datapath keeps forwarding.");
-    sd_event_exit(self->loop_.get(), self->exitCode_);
-    return 0;
+    if (phase_ == Phase::Stopping) return;
+    // A repeated SIGTERM changes nothing; a stop during a manual drain
+    // exits drain-seconds after that drain began (daemon_drain.cpp).
+    (void)applyDrain(drain_.begin(DrainReason::Stop, std::chrono::steady_clock::now()), why);
 }
 
 int Daemon::run() {
@@ -430,8 +441,14 @@ int Daemon::run() {
 
 health::HealthView Daemon::healthView() const {
     health::HealthView view;
-    view.serving = phase_ == Phase::Serving;
-    view.stateFresh = generation_ > 0;
+    // Stop, shutdown and node deletion make the phase draining; a manual
+    // drain keeps the daemon serving its datapath but not its health.
+    // The autoscaler's taint fails nodeEligible only, as in kube-proxy.
+    view.serving = phase_ == Phase::Serving && !drain_.has(DrainReason::Manual);
+    // Staleness is computed per request, so it shows the moment it passes the bound.
+    view.changeLate = health::changeLate(pendingChange_.since(), std::chrono::steady_clock::now(),
+                                         std::chrono::seconds{config_.config.health.maxPendingSeconds});
+    view.stateFresh = generation_ > 0 && !view.changeLate;
     view.nodeEligible = desired_ ? desired_->nodeEligible : true;
     view.loopAlive = phase_ != Phase::Stopping;
     view.lastUpdated = appliedAt_;

@@ -18,16 +18,20 @@
 #include "compiler/services.h"
 #include "config/config.h"
 #include "daemon/conntrack_gc_timer.h"
+#include "daemon/drain.h"
 #include "daemon/kernel_adapters.h"
 #include "daemon/lifecycle.h"
 #include "daemon/policy_reconciler.h"
 #include "daemon/reconciler.h"
 #include "daemon/service_plan.h"
 #include "daemon/service_reconciler.h"
+#include "daemon/shutdown_inhibitor.h"
 #include "daemon/snapshot_watcher.h"
 #include "datapath/datapath.h"
+#include "health/freshness.h"
 #include "health/health_answer.h"
 #include "health/http_listener.h"
+#include "health/service_health_servers.h"
 #include "netlink/link_watcher.h"
 #include "netlink/route_table.h"
 #include "netlink/sysctl.h"
@@ -58,6 +62,8 @@ public:
     Result<std::uint64_t> flushConntrack() override;
     Result<std::vector<bus::IdentityRecord>> listIdentities() override;
     Result<bus::EndpointPolicyRecord> policyOf(const std::string& pod) override;
+    Result<bus::DrainOutcome> drain() override;
+    Result<bus::DrainOutcome> undrain() override;
 
 private:
     Daemon(config::LoadedConfig config, std::string configPath);
@@ -74,7 +80,11 @@ private:
     Result<std::string> reloadConfig();
     // Plans and applies the services compiled last: only those that changed
     // when the last plan and the maps allow it, else all of them.
-    void applyServices(const compiler::ServicesResult& services, const state::Model& model);
+    // Returns whether the maps took all of it.
+    bool applyServices(const compiler::ServicesResult& services, const state::Model& model);
+    // The healthCheckNodePort listeners for the services applied last
+    // (daemon_health.cpp).
+    void syncServiceHealth(const compiler::DesiredServices& services);
     // Compiles the model's NetworkPolicies for the endpoints of `node` and
     // gives those endpoints their identities and isolation; errors when the
     // result does not fit the maps.
@@ -87,6 +97,16 @@ private:
     void updatePhase();
     void onLinkEvent(const netlink::LinkEvent& event);
     void beginStop(const char* why, bool immediate);
+    // Drain (daemon_drain.cpp): a manual drain left by the previous daemon,
+    // the logind lock, the snapshot's own Node, and acting on what changed
+    // (marker file, exit timer, sd_notify). applyDrain's error is the
+    // marker's: the drain itself always takes effect.
+    void resumeManualDrain();
+    void startShutdownInhibitor();
+    void onShutdownAnnounced();
+    void updateNodeDrain(const state::Model& model);
+    Status applyDrain(const DrainController::Change& change, const std::string& why);
+    bus::DrainStatus drainStatus() const;
     health::HealthView healthView() const;
     std::string summary() const;
     std::vector<std::string> externalInterfaceNames() const;
@@ -101,6 +121,8 @@ private:
     std::vector<EventSourcePtr> signalSources_;
     EventSourcePtr reconcileSource_;
     EventSourcePtr drainTimer_;
+    DrainController drain_{std::chrono::seconds{30}};  // set from [lifecycle] drain-seconds at start
+    std::unique_ptr<ShutdownInhibitor> shutdownInhibitor_;
 
     netlink::Sysctls sysctls_;
     std::optional<datapath::Datapath> datapath_;
@@ -118,6 +140,10 @@ private:
     ServiceIds serviceIds_;
     std::unique_ptr<SnapshotWatcher> snapshotWatcher_;
     std::unique_ptr<health::HttpListener> health_;
+    std::unique_ptr<health::ServiceHealthServers> serviceHealth_;
+    // A valid state not yet fully in the maps (a write the kernel refused):
+    // /healthz fails once it waits longer than [health] max-pending-seconds.
+    health::PendingChange pendingChange_;
     std::unique_ptr<bus::ControlServer> control_;
 
     state::SnapshotCache snapshots_;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/daemon.h"
+#include "daemon/policy_id_adoption.h"
 #include "daemon/policy_listing.h"
 #include "policy/policy_compiler.h"
 #include "policy/policy_inputs.h"
@@ -36,6 +37,18 @@ InputErrors Daemon::compilePolicy(const state::Model& model, compiler::DesiredNo
         annotateEndpoints(node, *policy_);
         spdlog::debug("Policy: inputs unchanged ({:.1f} ms to tell), not compiled", ms(began, digested));
         return {};
+    }
+    // This process's first compile: number pods as the maps a predecessor
+    // left do (policy_id_adoption.h says what a renumbering would open).
+    if (!policy_) {
+        if (auto held = datapath_->ipcache().list(); held) {
+            auto adopted = adoptPolicyIds(model, *held, policyIds_);
+            if (adopted.pods || adopted.skipped)
+                spdlog::info("Policy: kept the identities of {} pod label sets from the maps ({} taken by another)",
+                             adopted.pods, adopted.skipped);
+        } else {
+            spdlog::warn("Failed to read the ipcache to keep its identities: {}, numbering anew", held.error().message);
+        }
     }
     auto desired = policy::compilePolicy(model, node.localEndpoints, options, policyIds_);
     spdlog::debug("Policy: compiled in {:.1f} ms ({:.1f} ms to tell the inputs changed)",

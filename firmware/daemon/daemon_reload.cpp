@@ -44,6 +44,8 @@ Result<std::string> Daemon::reloadConfig() {
         {"[health] listen", next.health.listen != cur.health.listen},
         {"[control] socket", next.control.socket != cur.control.socket},
         {"[control] system-bus", next.control.systemBus != cur.control.systemBus},
+        {"[lifecycle] drain-marker", next.lifecycle.drainMarker != cur.lifecycle.drainMarker},
+        {"[lifecycle] shutdown-inhibitor", next.lifecycle.shutdownInhibitor != cur.lifecycle.shutdownInhibitor},
     };
     for (const auto& k : restartOnly)
         if (k.changed) spdlog::warn("{} changed; it takes effect at the next start, ignoring for now", k.key);
@@ -53,7 +55,11 @@ Result<std::string> Daemon::reloadConfig() {
         spdlog::set_level(spdlog::level::from_str(next.log.level));
         cur.log.level = next.log.level;
     }
-    cur.lifecycle = next.lifecycle;
+    // An armed exit keeps its time; drains begun later use the new value.
+    cur.lifecycle.drainSeconds = next.lifecycle.drainSeconds;
+    drain_.setDrainSeconds(std::chrono::seconds{cur.lifecycle.drainSeconds});
+    // Read per /healthz request: the next request uses the new bound.
+    cur.health.maxPendingSeconds = next.health.maxPendingSeconds;
     cur.policy = next.policy;  // the state applied after this reload uses it
     if (next.services.clusterIpRanges != cur.services.clusterIpRanges) {
         if (auto st = datapath_->setClusterIpRanges(next.services.clusterIpRanges); !st)

@@ -29,6 +29,7 @@ bus::NodeStatus Daemon::status() {
     s.statePath = cfg.state.source == config::StateSource::Snapshot ? cfg.state.snapshot : cfg.kubernetes.kubeconfig;
     s.phase = std::string(toString(phase_));
     s.healthy = health::healthzHealthy(healthView());
+    s.drain = drainStatus();
     s.generation = generation_;
     if (appliedAt_)
         s.appliedUsec = static_cast<std::uint64_t>(

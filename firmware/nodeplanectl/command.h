@@ -54,5 +54,8 @@ extern const Command kConntrackCommand;
 extern const Command kPolicyCommand;
 extern const Command kIdentitiesCommand;
 extern const Command kVersionCommand;
+extern const Command kDrainCommand;
+extern const Command kUndrainCommand;
+extern const Command kTeardownCommand;
 
 }  // namespace nodeplane::ctl

@@ -6,7 +6,8 @@ namespace nodeplane::ctl {
 
 std::span<const Command> commands() {
     static const std::array kCommands = {kStatusCommand, kReloadCommand, kServicesCommand, kConntrackCommand,
-                                         kPolicyCommand, kIdentitiesCommand, kVersionCommand};
+                                         kPolicyCommand, kIdentitiesCommand, kVersionCommand,
+                                         kDrainCommand,  kUndrainCommand, kTeardownCommand};
     return kCommands;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/rfc3339.h"
+#include "nodeplanectl/drain_render.h"
 #include "nodeplanectl/text_table.h"
 
 namespace nodeplane::ctl {
@@ -159,7 +160,8 @@ nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
                         {"interfaces", std::move(interfaces)},
                         {"maps", std::move(maps)},
                         {"stats", std::move(stats)},
-                        {"conntrack", conntrackJson(status.conntrack)}};
+                        {"conntrack", conntrackJson(status.conntrack)},
+                        {"drain", drainToJson(status.drain)}};
 }
 
 std::string statusToText(const bus::NodeStatus& status, system_clock::time_point now) {
@@ -170,6 +172,7 @@ std::string statusToText(const bus::NodeStatus& status, system_clock::time_point
     text += "Phase:    " + status.phase + (status.healthy ? " (healthy)" : " (not healthy)") + "\n";
     text += "State:    " + source + "\n";
     text += "Applied:  " + appliedLine(status, now) + "\n";
+    text += "Drain:    " + drainToText(status.drain, now) + "\n";
     if (!status.pendingInterfaces.empty())
         text += "Pending:  " + joined(status.pendingInterfaces) + " (named by the state, not present yet)\n";
     if (!status.lastRefusedReload.empty())

@@ -21,7 +21,8 @@ namespace nodeplane::ctl {
 //  "stats":[{"name","value"}],
 //  "conntrack":{"entries","capacity","fillPercent","gcIntervalSeconds","gcPasses",
 //    "lastGcAt" (RFC 3339; null: no pass yet),"lastGcDurationUsec","lastGcError" ("": none),
-//    "agedOut","agedOutByState":{"syn-sent","established","closing","unreplied","replied"}}}
+//    "agedOut","agedOutByState":{"syn-sent","established","closing","unreplied","replied"}},
+//  "drain":{see drainToJson in drain_render.h}}
 nlohmann::ordered_json statusToJson(const bus::NodeStatus& status);
 
 std::string statusToText(const bus::NodeStatus& status, std::chrono::system_clock::time_point now);

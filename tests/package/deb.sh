@@ -16,6 +16,7 @@ deb=$(NODEPLANE_DEB_OUT=$out "$root/tools/build-deb" "$build")
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for path in ./usr/sbin/nodeplaned ./usr/bin/nodeplanectl ./usr/lib/systemd/system/nodeplane.service \
             ./usr/lib/tmpfiles.d/nodeplane.conf ./usr/share/dbus-1/system.d/org.nodeplane.Control1.conf \
+            ./usr/lib/systemd/logind.conf.d/nodeplane.conf \
             ./etc/nodeplane/nodeplane.toml ./etc/nodeplane/nodeplane.toml.d/ \
             ./etc/iproute2/rt_protos.d/nodeplane.conf ./usr/share/doc/nodeplane/README.md; do
   grep -qxF "$path" <<<"$contents" || fail "the package lacks $path"

@@ -183,6 +183,18 @@ public:
         if (pod != policy.pod) return Error::logical("'" + pod + "' is not a pod on this node");
         return policy;
     }
+    // Drain() and Undrain() toggle current.drain; refuseUndrainWith answers as a stopping daemon does.
+    std::optional<std::string> refuseUndrainWith;
+    Result<DrainOutcome> drain() override {
+        current.drain.draining = true;
+        current.drain.reasons = {"manual"};
+        return DrainOutcome{"drained", current.drain};
+    }
+    Result<DrainOutcome> undrain() override {
+        if (refuseUndrainWith) return Error::logical(*refuseUndrainWith);
+        current.drain = DrainStatus{.drainSeconds = current.drain.drainSeconds};
+        return DrainOutcome{"undrained", current.drain};
+    }
 };
 
 }  // namespace nodeplane::bus::test

@@ -122,6 +122,14 @@ TEST(StatusRender, JsonHasTheDocumentedShape) {
       "unreplied": 4,
       "replied": 1
     }
+  },
+  "drain": {
+    "draining": false,
+    "exiting": false,
+    "reasons": [],
+    "since": null,
+    "movedAwayAt": null,
+    "drainSeconds": 0
   }
 })";
     STRCMP_EQUAL(expected, statusToJson(sampleStatus()).dump(2).c_str());
@@ -134,7 +142,8 @@ TEST(StatusRender, JsonForNothingYet) {
         "\"appliedAt\":null,\"appliedUsec\":0,\"lastError\":\"\",\"pendingInterfaces\":[],\"interfaces\":[],"
         "\"maps\":[],\"stats\":[],\"conntrack\":{\"entries\":0,\"capacity\":0,\"fillPercent\":0.0,"
         "\"gcIntervalSeconds\":0,\"gcPasses\":0,\"lastGcAt\":null,\"lastGcDurationUsec\":0,\"lastGcError\":\"\","
-        "\"agedOut\":0,\"agedOutByState\":{}}}",
+        "\"agedOut\":0,\"agedOutByState\":{}},\"drain\":{\"draining\":false,\"exiting\":false,\"reasons\":[],"
+        "\"since\":null,\"movedAwayAt\":null,\"drainSeconds\":0}}",
         statusToJson(NodeStatus{}).dump().c_str());
 }
 
@@ -144,6 +153,7 @@ TEST(StatusRender, TextShowsEverythingAnOperatorLooksFor) {
         "Phase:    serving (healthy)\n"
         "State:    snapshot /etc/nodeplane/state.toml\n"
         "Applied:  generation 7 at 2024-05-01T11:59:55.125Z (5 s ago)\n"
+        "Drain:    not drained\n"
         "Pending:  np-late-1,np-late-2 (named by the state, not present yet)\n"
         "Refused:  state.toml:12:5: Service shop/web: key 'ports[0].port': 70000 is out of range 1-65535 (the "
         "applied state stays in force)\n"
@@ -183,6 +193,7 @@ TEST(StatusRender, TextForADaemonThatIsStarting) {
         "Phase:    starting (not healthy)\n"
         "State:    kubernetes\n"
         "Applied:  nothing applied yet\n"
+        "Drain:    not drained\n"
         "\n"
         "Interfaces: none\n"
         "\n"
