@@ -35,6 +35,9 @@ listen = "$health_ip:10256"
 
 [lifecycle]
 drain-seconds = 1
+# Never the host's marker or its logind.
+drain-marker = "$dir/drained"
+shutdown-inhibitor = false
 
 [control]
 socket = "$dir/control.sock"
