@@ -13,24 +13,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 np_init h2s
 
-# The scratch cgroup, made through the host's cgroup v2 mount. `ip netns
-# exec` remounts /sys, hiding that mount from the daemon and the clients, so
-# they see the hierarchy through a second cgroup2 mount under $NP_WORK.
-CG_HOST_ROOT=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
-[[ -n "$CG_HOST_ROOT" ]] || np_fail "no cgroup v2 hierarchy is mounted"
-CG_NAME=nodeplane-test-h2s$$
-CG_HOST=$CG_HOST_ROOT/$CG_NAME
-mkdir "$CG_HOST" || np_fail "cannot create the scratch cgroup $CG_HOST"
-np_cleanup_extra() {
-  local pid
-  for pid in $(cat "$CG_HOST/cgroup.procs" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-  for _ in $(seq 50); do rmdir "$CG_HOST" 2>/dev/null && return; sleep 0.1; done
-  np_log "could not remove the scratch cgroup $CG_HOST"
-}
-mkdir -p "$NP_WORK/cgroup2"
-mount -t cgroup2 none "$NP_WORK/cgroup2" || np_fail "cannot mount cgroup2 on $NP_WORK/cgroup2"
-NP_MOUNTS+=("$NP_WORK/cgroup2")
-export NP_CGROUP=$NP_WORK/cgroup2/$CG_NAME
+source "$(dirname "$0")/lib/cgroup.sh"
+np_scratch_cgroup h2s
 
 np_single_node_setup a b
 LINKS=$NP_WORK/node-a/bpffs/nodeplane/links

@@ -106,11 +106,12 @@ xn_write_snapshots() {
 
 xn_healthz() { echo "http://${XN_NODE_IP[$1]}:10256/healthz"; }
 
-# xn_start_cluster: the fabric, the client, both nodes and their pods, each
-# node's config and snapshot, both daemons serving.
-xn_start_cluster() {
+# xn_build_cluster [member...]: the fabric (with the client and any extra
+# "ns:ifname:ip/len" members), both nodes and their pods, each node's config
+# and snapshot; no daemon yet, so a test can adjust a config first.
+xn_build_cluster() {
   local node pod
-  np_bridge fabric "client:eth0:$XN_CLIENT_IP/24"
+  np_bridge fabric "client:eth0:$XN_CLIENT_IP/24" "$@"
   for node in "${XN_NODES[@]}"; do
     np_node "$node"
     np_bridge_join fabric "$node" eth0 "${XN_NODE_IP[$node]}/24"
@@ -121,9 +122,20 @@ xn_start_cluster() {
   xn_write_snapshots
   for node in "${XN_NODES[@]}"; do
     np_config "$node" "${XN_NODE_IP[$node]}" eth0 "$(xn_snapshot_file "$node")"
-    np_daemon_start "$node"
   done
+}
+
+# xn_start_daemons: every node's daemon, until each one serves.
+xn_start_daemons() {
+  local node
+  for node in "${XN_NODES[@]}"; do np_daemon_start "$node"; done
   for node in "${XN_NODES[@]}"; do np_wait_health "$node" "$(xn_healthz "$node")" 200; done
+}
+
+# xn_start_cluster: xn_build_cluster, then both daemons serving.
+xn_start_cluster() {
+  xn_build_cluster
+  xn_start_daemons
 }
 
 xn_wait_generation() {

@@ -54,22 +54,11 @@ xn_service_toml() {
 xn_service web 10.96.0.10 "TCP:80:8080:30080" "a1 b1 b2" 'type = "NodePort"\nexternalTrafficPolicy = "Cluster"'
 xn_service solo 10.96.0.11 "TCP:80:8080:30081" "a1" 'type = "NodePort"\nexternalTrafficPolicy = "Cluster"'
 
-# xn_start_cluster, with node-a's drain long enough to watch.
-np_bridge fabric "client:eth0:$XN_CLIENT_IP/24" "lb:eth0:$LB_IP/24"
-for node in "${XN_NODES[@]}"; do
-  np_node "$node"
-  np_bridge_join fabric "$node" eth0 "${XN_NODE_IP[$node]}/24"
-done
-for pod in "${XN_PODS[@]}"; do
-  np_pod "$(xn_pod_field "$pod" node)" "$pod" "$(xn_pod_ip "$pod")" "$(xn_pod_field "$pod" ifname)"
-done
-xn_write_snapshots
-for node in "${XN_NODES[@]}"; do
-  np_config "$node" "${XN_NODE_IP[$node]}" eth0 "$(xn_snapshot_file "$node")"
-done
+# The cluster with the load balancer on the fabric, and node-a's drain long
+# enough to watch.
+xn_build_cluster "lb:eth0:$LB_IP/24"
 sed -i "s/^drain-seconds = .*/drain-seconds = $DRAIN_SECONDS/" "$NP_WORK/node-a/nodeplane.toml"
-for node in "${XN_NODES[@]}"; do np_daemon_start "$node"; done
-for node in "${XN_NODES[@]}"; do np_wait_health "$node" "$(xn_healthz "$node")" 200; done
+xn_start_daemons
 
 for pod in a1 b1 b2; do
   np_bg ip netns exec "$(np_ns $pod)" socat -T 20 TCP-LISTEN:8080,reuseaddr,fork SYSTEM:"echo $pod; cat" 2>/dev/null

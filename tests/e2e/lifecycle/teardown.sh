@@ -7,21 +7,9 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 np_init teardown
 
-# The socket hooks on a scratch cgroup (never the host's), seen through a
-# second cgroup2 mount as in host_to_service.sh.
-CG_HOST_ROOT=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
-[[ -n "$CG_HOST_ROOT" ]] || np_fail "no cgroup v2 hierarchy is mounted"
-CG_NAME=nodeplane-test-td$$
-CG_HOST=$CG_HOST_ROOT/$CG_NAME
-mkdir "$CG_HOST" || np_fail "cannot create the scratch cgroup $CG_HOST"
-np_cleanup_extra() {
-  for _ in $(seq 50); do rmdir "$CG_HOST" 2>/dev/null && return; sleep 0.1; done
-  np_log "could not remove the scratch cgroup $CG_HOST"
-}
-mkdir -p "$NP_WORK/cgroup2"
-mount -t cgroup2 none "$NP_WORK/cgroup2" || np_fail "cannot mount cgroup2 on $NP_WORK/cgroup2"
-NP_MOUNTS+=("$NP_WORK/cgroup2")
-export NP_CGROUP=$NP_WORK/cgroup2/$CG_NAME
+# The socket hooks on a scratch cgroup (never the host's).
+source "$(dirname "$0")/../lib/cgroup.sh"
+np_scratch_cgroup td
 
 np_single_node_setup a b
 BPFFS=$NP_WORK/node-a/bpffs/nodeplane
