@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <sys/stat.h>
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,18 @@ TEST_GROUP(Teardown) {
         netns.emplace(orFail([] { return ScopedNetns::create(); }));
         dir = bpffs->path() + "/node";
     }
+    // Opens the datapath as a daemon would, attaches it (pods first, then
+    // external interfaces) and lets it go like a daemon that stopped:
+    // everything stays attached and pinned.
+    void attachAndLeave(std::initializer_list<int> pods, std::initializer_list<int> externals = {}) {
+        datapath::Options options;
+        options.bpffs = dir;
+        options.maxLocalEndpoints = 64;
+        auto dp = datapath::Datapath::open(options);
+        if (!dp) FAIL(dp.error().message.c_str());
+        for (int pod : pods) CHECK_TRUE(dp->attachPod(pod).ok());
+        for (int ext : externals) CHECK_TRUE(dp->attachExternal(ext).ok());
+    }
     void teardown() override {
         netns.reset();
         bpffs.reset();
@@ -55,15 +68,7 @@ TEST(Teardown, RemovesFiltersAndPinsAndASecondRunFindsNothing) {
     EnterNetns inside(*netns);
     const int pod = orFail([&] { return addVethPair(*netns, "np-pod-t", "np-pod-t-p"); });
     const int ext = ifindexIn(*netns, "np-pod-t-p");
-    {
-        datapath::Options options;
-        options.bpffs = dir;
-        options.maxLocalEndpoints = 64;
-        auto dp = datapath::Datapath::open(options);
-        if (!dp) FAIL(dp.error().message.c_str());
-        CHECK_TRUE(dp->attachPod(pod).ok());
-        CHECK_TRUE(dp->attachExternal(ext).ok());
-    }  // the daemon is gone; everything stays attached and pinned
+    attachAndLeave({pod}, {ext});
     CHECK_TRUE(datapath::queryTc(pod, datapath::TcDirection::Ingress)->has_value());
 
     auto report = datapath::teardownDatapath(dir);
@@ -91,14 +96,7 @@ TEST(Teardown, LeavesOtherProgramsAndFilesAlone) {
     EnterNetns inside(*netns);
     const int pod = orFail([&] { return addVethPair(*netns, "np-pod-u", "np-pod-u-p"); });
     const int peer = ifindexIn(*netns, "np-pod-u-p");
-    {
-        datapath::Options options;
-        options.bpffs = dir;
-        options.maxLocalEndpoints = 64;
-        auto dp = datapath::Datapath::open(options);
-        if (!dp) FAIL(dp.error().message.c_str());
-        CHECK_TRUE(dp->attachPod(pod).ok());
-    }
+    attachAndLeave({pod});
     auto foreign = EmptyBaseline::load();
     if (!foreign) FAIL(foreign.error().message.c_str());
     CHECK_TRUE(datapath::attachTc(peer, datapath::TcDirection::Ingress, foreign->programFd(), "foreign").ok());
