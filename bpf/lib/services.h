@@ -66,6 +66,39 @@ static __always_inline int np_needs_snat_v4(const struct np_service_value *svc, 
 
 /* Opens the flow of this first packet towards `backend`: both conntrack
  * entries, with a source port claimed if the flow is masqueraded. */
+/* Whether the reply tuple backend -> client:port of a new, untranslated
+ * flow already belongs to a live flow of another frontend: the client used
+ * one source port towards two frontends and both picked this backend. That
+ * flow's ORIGINAL entry still points at the same backend; anything else is
+ * a stale entry the new flow may take over. Returns 1 when taken. */
+static __always_inline int np_reply_held_by_live_flow_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+							  __be32 backend_addr, __be16 backend_port, __u32 rev_nat_id)
+{
+	struct np_ct_value *held, *other;
+	struct np_rev_nat *frontend;
+	struct np_ct_key key;
+	__be32 frontend_addr;
+
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, backend_addr, backend_port, pkt->saddr, l4->sport);
+	held = bpf_map_lookup_elem(&np_conntrack_v2, &key);
+	if (!held)
+		return 0;
+	/* A port another flow claimed on the client's address: taken until
+	 * that flow ages out. */
+	if (held->flags & NP_CT_F_SNAT)
+		return 1;
+	/* This frontend's own: its ORIGINAL was not found, so it is stale. */
+	if (held->rev_nat_id == rev_nat_id)
+		return 0;
+	frontend = bpf_map_lookup_elem(&np_rev_nat_v1, &held->rev_nat_id);
+	if (!frontend || frontend->family != NP_FAMILY_IPV4)
+		return 0;
+	__builtin_memcpy(&frontend_addr, frontend->addr, 4);
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_ORIGINAL, pkt->saddr, l4->sport, frontend_addr, frontend->port);
+	other = bpf_map_lookup_elem(&np_conntrack_v2, &key);
+	return other && other->backend_id == held->backend_id;
+}
+
 static __always_inline int np_open_flow_v4(struct np_packet *pkt, struct np_l4 *l4,
 					   const struct np_service_value *svc, __u32 backend_id,
 					   const struct np_backend *backend, __u8 origin,
@@ -79,17 +112,23 @@ static __always_inline int np_open_flow_v4(struct np_packet *pkt, struct np_l4 *
 
 	__builtin_memcpy(&backend_addr, backend->addr, 4);
 	if (!np_needs_snat_v4(svc, pkt, backend, origin)) {
-		np_ct_init(&reply, svc->rev_nat_id, backend_id, flags);
-		err = np_ct_write_reply_v4(pkt, l4, backend_addr, backend->port, &reply);
-		if (err < 0)
-			return err;
-		np_ct_init(original, svc->rev_nat_id, backend_id, flags);
-		original->tcp_flags = l4->tcp_flags;
-		return np_ct_write_original_v4(pkt, l4, original);
+		if (!np_reply_held_by_live_flow_v4(pkt, l4, backend_addr, backend->port, svc->rev_nat_id)) {
+			np_ct_init(&reply, svc->rev_nat_id, backend_id, flags);
+			err = np_ct_write_reply_v4(pkt, l4, backend_addr, backend->port, &reply);
+			if (err < 0)
+				return err;
+			np_ct_init(original, svc->rev_nat_id, backend_id, flags);
+			original->tcp_flags = l4->tcp_flags;
+			return np_ct_write_original_v4(pkt, l4, original);
+		}
+		/* A clash, as nf_nat resolves it: another port, the client's
+		 * own address (eTP Local keeps it). */
+		flags |= NP_CT_F_SNAT;
+		nat_addr = pkt->saddr;
+	} else {
+		flags |= NP_CT_F_SNAT;
+		nat_addr = np_masquerade_addr_v4();
 	}
-
-	flags |= NP_CT_F_SNAT;
-	nat_addr = np_masquerade_addr_v4();
 	np_ct_init(&reply, svc->rev_nat_id, backend_id, flags);
 	__builtin_memcpy(reply.nat_addr, &pkt->saddr, 4); /* the client, restored on replies */
 	reply.nat_port = l4->sport;

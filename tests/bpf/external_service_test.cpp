@@ -134,6 +134,37 @@ TEST(ExternalService, ANodePortClientReachesALocalBackendWithItsOwnAddress) {
     LONGS_EQUAL(1, n.stat("forwarded_routed"));
 }
 
+// One client port towards two frontends whose flows pick the same backend
+// (Linux may reuse a source port for different destinations): at the
+// backend both would be one tuple. The second flow must not take over the
+// first one's reply entry, or the first connection's answers leave as the
+// other frontend's and the client resets it (docs/status.md, Known defects).
+// nf_nat resolves such a clash with a new source port; so must we, keeping
+// the client's address.
+TEST(ExternalService, TwoFrontendsOneClientPortOneBackendKeepBothFlows) {
+    FrontendFlags cluster;
+    cluster.masquerade = true;
+    publishNodePort({{1, backendAt(kPodB)}}, cluster);
+    n.publish(externalOf(kLbIp, 443), FrontendValue{2, 2, cluster, 0}, {{1, backendAt(kPodB)}});
+
+    auto first = fromNetdev(fromClient(kClient, kNodeIp, kNodePort));
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, first);
+    LONGS_EQUAL(kExtClientPort, PacketView(first.output).srcPort());
+    auto second = fromNetdev(fromClient(kClient, kLbIp, 443));
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, second);
+    PacketView secondOut(second.output);
+    STRCMP_EQUAL(kClient, secondOut.ipv4Src().c_str());  // the client's address is kept
+    CHECK_TEXT(secondOut.srcPort() != kExtClientPort, "the second flow reuses the first flow's tuple at the backend");
+
+    // The backend answers the first flow: it still leaves as the NodePort.
+    auto reply = PacketBuilder().eth(kMacPodB, kMacHostB).ipv4(kPodB, kClient)
+                     .tcp(kBackendPort, kExtClientPort, tcp_flags::kAck).payload("200").build();
+    auto back = n.fromPod(n.hostB, reply);
+    CHECK_TC_ACTION(TC_ACT_REDIRECT, back);
+    STRCMP_EQUAL(kNodeIp, PacketView(back.output).ipv4Src().c_str());
+    LONGS_EQUAL(kNodePort, PacketView(back.output).srcPort());
+}
+
 // externalTrafficPolicy: Cluster, backend on another node: the client is
 // masqueraded to the node so the backend's reply comes back here, and the
 // reply is turned back into the frontend's answer to the client.
