@@ -64,8 +64,6 @@ static __always_inline int np_needs_snat_v4(const struct np_service_value *svc, 
 	return __builtin_memcmp(backend->addr, &pkt->saddr, 4) == 0;
 }
 
-/* Opens the flow of this first packet towards `backend`: both conntrack
- * entries, with a source port claimed if the flow is masqueraded. */
 /* Whether the reply tuple backend -> client:port of a new, untranslated
  * flow already belongs to a live flow of another frontend: the client used
  * one source port towards two frontends and both picked this backend. That
@@ -99,6 +97,9 @@ static __always_inline int np_reply_held_by_live_flow_v4(const struct np_packet 
 	return other && other->backend_id == held->backend_id;
 }
 
+/* Opens the flow of this first packet towards `backend`: both conntrack
+ * entries, with a source port claimed if the flow is masqueraded or its
+ * reply tuple is another flow's. */
 static __always_inline int np_open_flow_v4(struct np_packet *pkt, struct np_l4 *l4,
 					   const struct np_service_value *svc, __u32 backend_id,
 					   const struct np_backend *backend, __u8 origin,
