@@ -32,8 +32,10 @@ static __always_inline struct np_ct_value *np_ct_lookup_v4(const struct np_packe
 }
 
 /* A packet of an existing flow: last use and the TCP flags seen. Plain
- * stores: a lost update between CPUs costs a few nanoseconds of age. */
-static __always_inline void np_ct_touch(struct np_ct_value *ct, const struct np_l4 *l4)
+ * stores: a lost update between CPUs costs a few nanoseconds of age.
+ * Returns 1 when this packet (FIN or RST) marked the entry closing, so the
+ * caller reports the close once (two CPUs racing may both see 1). */
+static __always_inline int np_ct_touch(struct np_ct_value *ct, const struct np_l4 *l4)
 {
 	__u64 now = bpf_ktime_get_ns();
 
@@ -41,8 +43,11 @@ static __always_inline void np_ct_touch(struct np_ct_value *ct, const struct np_
 		ct->last_seen_ns = now;
 	if ((ct->tcp_flags | l4->tcp_flags) != ct->tcp_flags)
 		ct->tcp_flags |= l4->tcp_flags;
-	if ((l4->tcp_flags & (NP_TCP_FIN | NP_TCP_RST)) && !(ct->flags & NP_CT_F_CLOSING))
+	if ((l4->tcp_flags & (NP_TCP_FIN | NP_TCP_RST)) && !(ct->flags & NP_CT_F_CLOSING)) {
 		ct->flags |= NP_CT_F_CLOSING; /* FIN or RST */
+		return 1;
+	}
+	return 0;
 }
 
 /* The first values of both entries of a new flow: the frontend (rev-NAT

@@ -12,6 +12,7 @@
 #define NODEPLANE_LIB_POLICY_FLOW_H
 
 #include "lib/conntrack.h"
+#include "lib/events.h"
 #include "lib/icmp_nat.h"
 #include "lib/policy.h"
 #include "lib/stats.h"
@@ -45,14 +46,48 @@ static __always_inline __be32 np_policy_remote(const struct np_packet *pkt, __u8
 	return direction == NP_POLICY_INGRESS ? pkt->saddr : pkt->daddr;
 }
 
+/* The tc hook a policy direction is enforced at: ingress policy at to_pod
+ * (the host end's egress), egress policy at from_pod (its ingress). */
+static __always_inline __u8 np_policy_hook(__u8 direction)
+{
+	return direction == NP_POLICY_INGRESS ? NP_DIR_EGRESS : NP_DIR_INGRESS;
+}
+
+/* Reports a decision: allowed once per flow (its first packet, or its first
+ * after a policy change), denied per packet in place of the drop record
+ * np_exit() would write. */
+static __always_inline void np_policy_report(struct __sk_buff *skb, const struct np_packet *pkt,
+					     const struct np_endpoint_value *ep,
+					     const struct np_policy_verdict *verdict, __be16 sport, __be16 dport)
+{
+	if (!np_events_on(NP_EVENTS_F_POLICY))
+		return;
+	struct np_event_args args = {
+		.endpoint_id = ep->endpoint_id,
+		.policy_id = verdict->policy_id,
+		.remote_identity = verdict->remote_identity,
+		.saddr = pkt->saddr,
+		.daddr = pkt->daddr,
+		.sport = sport,
+		.dport = dport,
+		.reason = verdict->allowed ? 0 : NP_DROP_POLICY_DENIED,
+		.type = NP_EVENT_POLICY_VERDICT,
+		.direction = verdict->direction,
+		.allowed = verdict->allowed,
+	};
+
+	np_event_emit(skb, pkt, &args);
+}
+
 /* Decides for `ep` in `direction`; 0 when allowed, the drop otherwise. */
-static __always_inline int np_policy_verdict(const struct np_endpoint_value *ep, __u8 direction,
-					     const struct np_packet *pkt, __be16 dport)
+static __always_inline int np_policy_verdict(struct __sk_buff *skb, const struct np_endpoint_value *ep,
+					     __u8 direction, const struct np_packet *pkt, __be16 sport, __be16 dport)
 {
 	struct np_policy_verdict verdict = {};
 
 	np_policy_decide(ep->endpoint_id, direction, np_policy_remote(pkt, direction), pkt->ip_proto, dport,
 			 &verdict);
+	np_policy_report(skb, pkt, ep, &verdict, sport, dport);
 	if (!verdict.allowed)
 		return NP_DROP(NP_DROP_POLICY_DENIED);
 	np_count_stat(NP_STAT_POLICY_ALLOWED, pkt->len);
@@ -73,6 +108,7 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	struct np_ct_key key;
 	struct np_l4 l4 = {};
 	__u32 revision;
+	int report;
 	int err;
 
 	if (pkt->flags & NP_PKT_F_REPLY)
@@ -89,17 +125,20 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 		/* ICMP is stateless here; other protocols have no ports. */
 		if (!decide || (pkt->ip_proto == IPPROTO_ICMP && np_icmp_is_answer(skb, pkt)))
 			return 0;
-		return np_policy_verdict(ep, direction, pkt, 0);
+		return np_policy_verdict(skb, ep, direction, pkt, 0, 0);
 	}
 
 	revision = np_policy_revision();
+	/* A service flow is reported (opened, closed) by its translation. */
+	report = !(pkt->flags & NP_PKT_F_TRANSLATED);
 	/* A packet of a flow already tracked. */
 	ct = np_ct_lookup_v4(pkt, &l4, NP_CT_ORIGINAL);
 	if (ct && (ct->flags & NP_CT_F_POLICY)) {
-		np_ct_touch(ct, &l4);
+		if (np_ct_touch(ct, &l4) && report)
+			np_event_flow(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0, np_policy_hook(direction), 0);
 		if (!decide || ((ct->flags & ok_bit) && ct->policy_rev == revision))
 			return 0;
-		err = np_policy_verdict(ep, direction, pkt, l4.dport);
+		err = np_policy_verdict(skb, ep, direction, pkt, l4.sport, l4.dport);
 		if (err < 0)
 			return err;
 		/* Bits decided under an older revision no longer hold. */
@@ -116,7 +155,9 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	ct = bpf_map_lookup_elem(&np_conntrack_v2, &key);
 	if (ct) {
 		if (ct->flags & NP_CT_F_POLICY) {
-			np_ct_touch(ct, &l4);
+			if (np_ct_touch(ct, &l4) && report)
+				np_event_flow(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0,
+					      np_policy_hook(direction), 0);
 			if (!(ct->flags & NP_CT_F_REPLIED))
 				ct->flags |= NP_CT_F_REPLIED;
 		}
@@ -125,14 +166,17 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 
 	/* A new flow. */
 	if (decide) {
-		err = np_policy_verdict(ep, direction, pkt, l4.dport);
+		err = np_policy_verdict(skb, ep, direction, pkt, l4.sport, l4.dport);
 		if (err < 0)
 			return err;
 	}
 	np_ct_init(&entry, 0, 0, NP_CT_F_POLICY | (decide ? ok_bit : 0));
 	entry.tcp_flags = l4.tcp_flags;
 	entry.policy_rev = revision;
-	return np_ct_write_original_v4(pkt, &l4, &entry);
+	err = np_ct_write_original_v4(pkt, &l4, &entry);
+	if (err == 0 && report)
+		np_event_flow(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0, np_policy_hook(direction), 1);
+	return err;
 }
 
 #endif /* NODEPLANE_LIB_POLICY_FLOW_H */

@@ -11,6 +11,7 @@
 #define NODEPLANE_LIB_SERVICES_H
 
 #include "lib/conntrack.h"
+#include "lib/events.h"
 #include "lib/icmp_nat.h"
 #include "lib/lb.h"
 #include "lib/nat.h"
@@ -145,6 +146,31 @@ static __always_inline int np_open_flow_v4(struct np_packet *pkt, struct np_l4 *
 	return np_ct_write_original_v4(pkt, l4, original);
 }
 
+/* Reports a new flow to a frontend (its client's first packet, before the
+ * rewrite): the translation, with the frontend and the backend chosen, and
+ * the flow's opening. Both are seen at a tc ingress hook. */
+static __always_inline void np_report_new_flow_v4(struct __sk_buff *skb, const struct np_packet *pkt,
+						  const struct np_l4 *l4, __u32 rev_nat_id,
+						  const struct np_backend *backend)
+{
+	if (np_events_on(NP_EVENTS_F_SERVICE)) {
+		struct np_event_args args = {
+			.rev_nat_id = rev_nat_id,
+			.saddr = pkt->saddr,
+			.orig_daddr = pkt->daddr,
+			.sport = l4->sport,
+			.dport = backend->port,
+			.orig_dport = l4->dport,
+			.type = NP_EVENT_SERVICE_TRANSLATION,
+			.direction = NP_DIR_INGRESS,
+		};
+
+		__builtin_memcpy(&args.daddr, backend->addr, 4);
+		np_event_emit(skb, pkt, &args);
+	}
+	np_event_flow(skb, pkt, l4->sport, l4->dport, 0, rev_nat_id, NP_DIR_INGRESS, 1);
+}
+
 /* A frontend that cannot serve this packet answers as a host without the
  * connection would: TCP with RST, other protocols with ICMP port
  * unreachable (when the frontend rejects) or a counted drop. */
@@ -179,7 +205,11 @@ static __always_inline int np_translate_v4(struct __sk_buff *skb, struct np_pack
 	if (ct && ct->rev_nat_id == svc->rev_nat_id) {
 		backend = np_lookup_backend(ct->backend_id);
 		if (backend) {
-			np_ct_touch(ct, l4);
+			/* Closes are reported on the client's side only, once
+			 * per flow; a flow that only its backend resets is
+			 * reported when conntrack GC removes it. */
+			if (np_ct_touch(ct, l4))
+				np_event_flow(skb, pkt, l4->sport, l4->dport, 0, ct->rev_nat_id, NP_DIR_INGRESS, 0);
 			return np_apply_original_v4(skb, pkt, l4, ct, backend);
 		}
 		/* The backend is gone. Its connection cannot continue on
@@ -203,6 +233,7 @@ static __always_inline int np_translate_v4(struct __sk_buff *skb, struct np_pack
 	if (err < 0)
 		return err;
 	np_count_stat(NP_STAT_CT_CREATED, pkt->len);
+	np_report_new_flow_v4(skb, pkt, l4, svc->rev_nat_id, backend);
 	return np_apply_original_v4(skb, pkt, l4, &original, backend);
 }
 

@@ -10,6 +10,7 @@
 #include "nodeplane/abi/nat.h"
 #include "nodeplane/abi/drop_reasons.h"
 #include "nodeplane/abi/endpoints.h"
+#include "nodeplane/abi/events.h"
 #include "nodeplane/abi/maps.h"
 #include "nodeplane/abi/services.h"
 #include "nodeplane/abi/sock_lb.h"
@@ -81,6 +82,22 @@ static_assert(offsetof(np_sock_rev_key, family) == 8 && offsetof(np_sock_rev_key
 static_assert(offsetof(np_sock_rev_key, addr) == 16);
 static_assert(sizeof(np_sock_lb_config) == 8 && offsetof(np_sock_lb_config, node_netns_cookie) == 0);
 
+// One ring buffer record (bpf/include/nodeplane/abi/events.h): the reader
+// decodes it field by field, so every offset is part of the contract.
+static_assert(sizeof(np_event) == 112);
+static_assert(offsetof(np_event, type) == 8 && offsetof(np_event, family) == 9 && offsetof(np_event, protocol) == 10);
+static_assert(offsetof(np_event, direction) == 11 && offsetof(np_event, allowed) == 12);
+static_assert(offsetof(np_event, reason) == 14 && offsetof(np_event, ifindex) == 16);
+static_assert(offsetof(np_event, endpoint_id) == 20 && offsetof(np_event, policy_id) == 24);
+static_assert(offsetof(np_event, remote_identity) == 28 && offsetof(np_event, rev_nat_id) == 32);
+static_assert(offsetof(np_event, len) == 36 && offsetof(np_event, saddr) == 40 && offsetof(np_event, daddr) == 56);
+static_assert(offsetof(np_event, orig_daddr) == 72 && offsetof(np_event, sport) == 88 && offsetof(np_event, dport) == 90);
+static_assert(offsetof(np_event, orig_dport) == 92 && offsetof(np_event, packets) == 96 && offsetof(np_event, bytes) == 104);
+static_assert(sizeof(np_events_config) == 8 && offsetof(np_events_config, mask) == 0);
+static_assert(NP_EVENT_POLICY_VERDICT == 1 && NP_EVENT_DROP == 2 && NP_EVENT_SERVICE_TRANSLATION == 3 &&
+              NP_EVENT_FLOW_OPEN == 4 && NP_EVENT_FLOW_CLOSE == 5);
+static_assert(NP_EVENTS_F_POLICY == 1 && NP_EVENTS_F_DROP == 2 && NP_EVENTS_F_SERVICE == 4 && NP_EVENTS_F_FLOW == 8);
+
 // The numbers are part of the ABI too: pinned counters are indexed by them.
 static_assert(NP_DROP_MALFORMED == 1 && NP_DROP_SPOOFED_SOURCE == 2 && NP_DROP_TTL_EXCEEDED == 3 &&
               NP_DROP_REDIRECT_FAILED == 4 && NP_DROP_NO_BACKEND == 5 && NP_DROP_SOURCE_RANGE_DENIED == 6 &&
@@ -92,6 +109,7 @@ static_assert(NP_STAT_FORWARDED_LOCAL == 0 && NP_STAT_TO_STACK == 1 && NP_STAT_P
               NP_STAT_IFACE_STATS_FULL == 6 && NP_STAT_SERVICE_TRANSLATED == 7 && NP_STAT_REVERSE_TRANSLATED == 8 &&
               NP_STAT_CT_CREATED == 9 && NP_STAT_CT_RESELECTED == 10 && NP_STAT_SERVICE_REJECTED == 11);
 static_assert(NP_STAT_FORWARDED_ROUTED == 12 && NP_STAT_SERVICE_RESET == 13 && NP_STAT_SNAT_CREATED == 14);
+static_assert(NP_STAT_POLICY_ALLOWED == 15 && NP_STAT_EVENTS_LOST == 16);
 static_assert(NP_SCOPE_INTERNAL == 0 && NP_SCOPE_EXTERNAL == 1 && NP_CT_ORIGINAL == 0 && NP_CT_REPLY == 1);
 static_assert(NP_DROP__COUNT <= NP_DROPS_MAX_ENTRIES);
 static_assert(NP_STAT__COUNT <= NP_STATS_MAX_ENTRIES);

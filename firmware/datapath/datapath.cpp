@@ -22,11 +22,14 @@
 #include "datapath/cgroup_links.h"
 #include "datapath/cluster_ip_ranges.h"
 #include "datapath/map_migration.h"
+#include "datapath/names.h"
 #include "datapath/policy_abi.h"
 #include "datapath/tc.h"
 #include "nodeplane_bpf.skel.h"
 
 namespace nodeplane::datapath {
+
+static_assert(Options{}.eventsRingBytes == NP_DEFAULT_EVENTS_RING_BYTES);
 
 namespace {
 
@@ -88,6 +91,10 @@ Status checkSizes(const Options& options) {
         {options.maxPolicyEntries, "max-policy-entries"}};
     for (const auto& [value, name] : others)
         if (value == 0) return Error::logical(std::string(name) + " must be at least 1");
+    if (auto ok = checkEventsRingBytes(options.eventsRingBytes); !ok) return ok;
+    if (options.eventsWakeupBytes > options.eventsRingBytes / 2)
+        return Error::logical("the events wakeup mark must be at most half the ring (" +
+                              std::to_string(options.eventsRingBytes / 2) + " bytes)");
     return {};
 }
 
@@ -212,9 +219,13 @@ Result<Datapath> Datapath::open(const Options& options) {
     for (const auto& [map, entries] : sizes)
         if (int err = bpf_map__set_max_entries(map, entries); err != 0)
             return Error::fromErrno(err, std::string("Failed to size ") + bpf_map__name(map));
+    // A ring buffer's max_entries is its size in bytes.
+    if (int err = bpf_map__set_max_entries(skel->maps.np_events_v1, options.eventsRingBytes); err != 0)
+        return Error::fromErrno(err, "Failed to size " NP_MAP_EVENTS);
 
     // The datapath finds backend id `id` at index id % this (lib/lb.h).
     skel->rodata->np_backends_entries = options.maxBackends;
+    skel->rodata->np_events_wakeup_bytes = options.eventsWakeupBytes;
 
     // Adopt, migrate or refuse what a predecessor pinned, before anything
     // is created (map_migration.h).
@@ -289,6 +300,36 @@ Result<std::uint32_t> Datapath::policyRevision() const {
     if (::bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.np_policy_config_v1), &key, &config) != 0)
         return Error::fromErrno(errno, "Failed to read " NP_MAP_POLICY_CONFIG);
     return config.revision;
+}
+
+Status Datapath::setEventMask(std::uint32_t mask) {
+    const std::uint32_t key = NP_EVENTS_CONFIG_KEY;
+    np_events_config config{};
+    config.mask = mask;
+    if (::bpf_map_update_elem(bpf_map__fd(impl_->skel->maps.np_events_config_v1), &key, &config, BPF_ANY) != 0)
+        return Error::fromErrno(errno, "Failed to write " NP_MAP_EVENTS_CONFIG);
+    return {};
+}
+
+Result<std::uint32_t> Datapath::eventMask() const {
+    const std::uint32_t key = NP_EVENTS_CONFIG_KEY;
+    np_events_config config{};
+    if (::bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.np_events_config_v1), &key, &config) != 0)
+        return Error::fromErrno(errno, "Failed to read " NP_MAP_EVENTS_CONFIG);
+    return config.mask;
+}
+
+Result<EventReader> Datapath::openEventReader() const {
+    return EventReader::open(bpf_map__fd(impl_->skel->maps.np_events_v1));
+}
+
+Result<std::uint64_t> Datapath::eventsLost() const {
+    auto counters = impl_->stats.counters();
+    if (!counters) return counters.error();
+    const auto name = statName(NP_STAT_EVENTS_LOST);
+    for (const auto& counter : *counters)
+        if (counter.name == name) return counter.packets;
+    return Error::logical("no events_lost counter");
 }
 
 Status Datapath::setNodeNetnsCookie(std::uint64_t cookie) {

@@ -23,6 +23,7 @@
 #include "common/result.h"
 #include "datapath/backends.h"
 #include "datapath/conntrack.h"
+#include "datapath/events.h"
 #include "datapath/local_endpoints.h"
 #include "datapath/map_info.h"
 #include "datapath/policy_tables.h"
@@ -67,6 +68,15 @@ struct Options {
     std::uint32_t maxSocketReverse = 65536;
     std::uint32_t maxIpcache = 262144;        // addresses and ipBlock prefixes (LPM trie, grows)
     std::uint32_t maxPolicyEntries = 1048576; // policy entries of all local pods (LPM trie, grows)
+    // The events ring buffer ([observe] ring-buffer-bytes): a power of two of
+    // at least the page size; NP_DEFAULT_EVENTS_RING_BYTES. Not pinned, so a
+    // new size needs no migration.
+    std::uint32_t eventsRingBytes = 4u << 20;
+    // Wake the event reader only once this many bytes wait in the ring
+    // (0: for every record). Saves about half an event's cost on a busy
+    // node; the daemon must then also consume on a timer, since records
+    // below the mark wake nobody.
+    std::uint32_t eventsWakeupBytes = 0;
 };
 
 // One tc hook of an interface, as seen at our handle and priority.
@@ -168,6 +178,20 @@ public:
     Status setPolicyRevision(std::uint32_t revision);
     Result<std::uint32_t> policyRevision() const;
     DatapathStats& stats();
+
+    // Which events the programs write (NP_EVENTS_F_* of
+    // bpf/include/nodeplane/abi/events.h); 0, the value of every new load
+    // until this is called, writes none. The ring is this load's own, so a
+    // restarted daemon sets the mask again.
+    Status setEventMask(std::uint32_t mask);
+    Result<std::uint32_t> eventMask() const;
+    // A reader of this load's event ring; it borrows the ring's fd, so it
+    // must not outlive the Datapath.
+    Result<EventReader> openEventReader() const;
+    // Records the programs could not write because the ring was full
+    // (events_lost), summed over CPUs, since the counters were pinned.
+    Result<std::uint64_t> eventsLost() const;
+
     // Every pinned map: name, type, size and fill, for `nodeplanectl status`.
     Result<std::vector<MapInfo>> maps() const;
 

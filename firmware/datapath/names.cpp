@@ -23,6 +23,7 @@ std::string_view statName(np_stat stat) {
     case NP_STAT_SERVICE_RESET: return "service_reset";
     case NP_STAT_SNAT_CREATED: return "snat_created";
     case NP_STAT_POLICY_ALLOWED: return "policy_allowed";
+    case NP_STAT_EVENTS_LOST: return "events_lost";
     case NP_STAT_SOCK_CONNECT_TRANSLATED: return "sock_connect_translated";
     case NP_STAT_SOCK_SENDMSG_TRANSLATED: return "sock_sendmsg_translated";
     case NP_STAT_SOCK_REJECTED: return "sock_rejected";

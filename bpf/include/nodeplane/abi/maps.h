@@ -16,7 +16,6 @@
  *   np_conntrack_v2     5-tuple + direction -> state, rev-NAT, ...    datapath, LRU
  *   np_ipcache_v1       prefix -> identity, node address, flags       daemon, LPM
  *   np_policy_v1        (endpoint, dir, identity, proto, port) -> .. daemon, LPM
- *   np_events_v1        ring buffer of drop/trace records             datapath
  *   np_cluster_ip_ranges_v1 the service range ([services] cluster-ip-ranges) daemon, array of 1
  *   np_endpoint_addrs_v1 hash bit of every local endpoint address     daemon, array
  *   np_isolated_addrs_v1 hash bit of every policy-isolated one        daemon, array
@@ -47,6 +46,10 @@
 #define NP_MAP_CLUSTER_IP_RANGES "np_cluster_ip_ranges_v1"
 #define NP_MAP_ENDPOINT_ADDRS "np_endpoint_addrs_v1"
 #define NP_MAP_ISOLATED_ADDRS "np_isolated_addrs_v1"
+/* Not pinned: each daemon load makes its own, so their size may change
+ * without a migration (events.h). */
+#define NP_MAP_EVENTS "np_events_v1"
+#define NP_MAP_EVENTS_CONFIG "np_events_config_v1"
 
 /* Defaults of the sizes the daemon sets from its configuration. */
 #define NP_DEFAULT_MAX_LOCAL_ENDPOINTS 65536

@@ -66,6 +66,12 @@ enum np_stat {
 	 * conntrack entry without a decision. */
 	NP_STAT_POLICY_ALLOWED = 15,
 
+	/* Not an outcome: a datapath event (policy verdict, drop, service
+	 * translation, flow open or close) that found np_events_v1 full and
+	 * was not written. The packet itself went on as it would have; raise
+	 * [observe] ring-buffer-bytes or read faster. */
+	NP_STAT_EVENTS_LOST = 16,
+
 	/* 20-24: the cgroup socket hooks (sock_lb.bpf.c), one per syscall
 	 * of a node socket, not per packet (bytes stay 0). Keep these last:
 	 * NP_STAT__COUNT follows the highest number in use. */
