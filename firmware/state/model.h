@@ -66,6 +66,19 @@ struct ContainerPort {
     bool operator==(const ContainerPort&) const = default;
 };
 
+// metadata.ownerReferences[]: the object that created a pod. Only kind and
+// name are kept: enough to name the pod's workload in logs.
+struct OwnerReference {
+    std::string kind;  // "ReplicaSet", "StatefulSet", ...
+    std::string name;
+    // The managing controller (at most one per pod). Kubernetes reads an
+    // absent value as false; we keep "absent" apart so that a hand-written
+    // snapshot listing one owner without it still names a workload.
+    std::optional<bool> controller;
+
+    bool operator==(const OwnerReference&) const = default;
+};
+
 struct Pod {
     std::string namespace_;
     std::string name;
@@ -77,6 +90,7 @@ struct Pod {
     std::vector<ContainerPort> ports;
     std::optional<std::string> interface;  // host-side interface, pods on this node only
     SourceLocation where;
+    std::vector<OwnerReference> ownerReferences;  // optional; for naming the workload
 
     bool operator==(const Pod&) const = default;
 };
