@@ -22,6 +22,10 @@ inline constexpr std::size_t kMaxClusterIpRanges = 16;
 // A shorter prefix is a typo: it would drop most of the address space.
 inline constexpr int kMinClusterIpRangeV4Length = 8;
 inline constexpr int kMinClusterIpRangeV6Length = 64;
+// [observe] ring-buffer-bytes: a BPF ring buffer is a power of two of at
+// least a page; above 1 GiB it is a typo.
+inline constexpr std::uint32_t kMinRingBufferBytes = 4096;
+inline constexpr std::uint32_t kMaxRingBufferBytes = 1u << 30;
 
 struct Config {
     struct Node {
@@ -108,6 +112,45 @@ struct Config {
         std::string socket = "/run/nodeplane/control.sock";  // absolute, fits sockaddr_un
         bool systemBus = true;  // also serve on the system bus when one runs
     } control;
+
+    struct Observe {
+        // The live flow stream `nodeplanectl observe` reads: absolute, fits
+        // sockaddr_un, made 0600 (root only: flows name every pod's peers).
+        std::string socket = "/run/nodeplane/observe.sock";
+        bool events = true;  // the datapath writes flow events at all
+        // np_events_v1's size: a power of two, kMinRingBufferBytes..kMaxRingBufferBytes.
+        std::uint32_t ringBufferBytes = 4194304;
+    } observe;
+
+    struct Metrics {
+        // Prometheus text on http://<listen>/metrics, "IP:port" as [health]
+        // listen takes it; "" serves none.
+        std::string listen = "127.0.0.1:9965";
+    } metrics;
+
+    // The policy action log (configuration.md), with the semantics of GKE's
+    // NetworkLogging object: off by default. Applied on reload.
+    struct PolicyLogging {
+        struct Action {
+            bool log = false;
+            // Only with log: allows are logged when an allowing policy has
+            // policy.network.gke.io/enable-logging: "true"; denials when the
+            // namespace has policy.network.gke.io/enable-deny-logging: "true".
+            bool delegate = false;
+
+            bool operator==(const Action&) const = default;
+        };
+        Action allow;
+        Action deny;
+        std::string file = "/var/log/network/policy_action.log";  // absolute, or "" for no file
+        std::uint64_t fileMaxBytes = 10485760;  // rotate before passing this, 4096..1 TiB
+        std::uint32_t fileBackups = 5;          // .1 .. .N kept, 0..100
+        std::uint32_t maxRecordsPerSecond = 500;  // per node, 1..1000000; more are dropped and counted
+        bool journal = true;                      // also write each record to the journal
+        std::uint32_t denyAggregationSeconds = 5;  // 0..3600; 0 writes each denial at once
+
+        bool operator==(const PolicyLogging&) const = default;
+    } policyLogging;
 
     struct Log {
         std::string level = "info";  // trace|debug|info|warn|error

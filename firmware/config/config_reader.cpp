@@ -25,6 +25,11 @@ constexpr std::int64_t kMaxConntrackEntries = 1 << 24;
 constexpr std::int64_t kMaxPolicyEntries = 1 << 24;
 constexpr std::int64_t kMaxIpcacheEntries = 1 << 24;
 constexpr std::int64_t kMaxConntrackGcIntervalSeconds = 3600;
+constexpr std::int64_t kMinPolicyLogFileBytes = 4096;
+constexpr std::int64_t kMaxPolicyLogFileBytes = std::int64_t{1} << 40;
+constexpr std::int64_t kMaxPolicyLogFileBackups = 100;
+constexpr std::int64_t kMaxPolicyLogRecordsPerSecond = 1000000;
+constexpr std::int64_t kMaxDenyAggregationSeconds = 3600;
 // A week: longer than nf_conntrack's 5-day established default.
 constexpr std::int64_t kMaxConntrackTimeoutSeconds = 7 * 24 * 3600;
 // sockaddr_un.sun_path holds the path and its terminating NUL.
@@ -175,6 +180,53 @@ void readControl(TableReader& r, Config::Control& control) {
     assign(control.systemBus, r.boolean("system-bus"));
 }
 
+void readObserve(TableReader& r, Config::Observe& observe) {
+    assign(observe.socket, r.converted("socket", socketPath));
+    assign(observe.events, r.boolean("events"));
+    if (auto bytes = r.integer("ring-buffer-bytes", kMinRingBufferBytes, kMaxRingBufferBytes)) {
+        // The kernel refuses a ring buffer whose size is not a power of two.
+        if ((*bytes & (*bytes - 1)) != 0)
+            r.error(*r.table().get("ring-buffer-bytes"), "ring-buffer-bytes",
+                    std::to_string(*bytes) + " is not a power of two (4194304 is 4 MiB)");
+        else
+            observe.ringBufferBytes = static_cast<std::uint32_t>(*bytes);
+    }
+}
+
+void readMetrics(TableReader& r, Config::Metrics& metrics) {
+    assign(metrics.listen, r.converted("listen", [](std::string_view text) -> Result<std::string> {
+        if (text.empty()) return std::string();  // no metrics server
+        return listenAddress(text);
+    }));
+}
+
+// GKE's NetworkLogging: "Delegate can only be true if Log is true". Checked
+// on the merged value, so a drop-in that turns log off under an earlier
+// delegate is refused at its own key.
+void readPolicyLogAction(TableReader& r, Config::PolicyLogging::Action& action) {
+    assign(action.log, r.boolean("log"));
+    assign(action.delegate, r.boolean("delegate"));
+    if (!action.delegate || action.log) return;
+    const toml::node* at = r.table().get("delegate");
+    std::string_view key = "delegate";
+    if (!at) {
+        at = r.table().get("log");
+        key = "log";
+    }
+    if (at) r.error(*at, key, "delegate = true needs log = true");
+}
+
+void readPolicyLogging(TableReader& r, Config::PolicyLogging& logging) {
+    r.withTable("allow", [&](TableReader& t) { readPolicyLogAction(t, logging.allow); });
+    r.withTable("deny", [&](TableReader& t) { readPolicyLogAction(t, logging.deny); });
+    assign(logging.file, r.converted("file", emptyOrAbsolutePath));
+    assign(logging.fileMaxBytes, r.integer("file-max-bytes", kMinPolicyLogFileBytes, kMaxPolicyLogFileBytes));
+    assign(logging.fileBackups, r.integer("file-backups", 0, kMaxPolicyLogFileBackups));
+    assign(logging.maxRecordsPerSecond, r.integer("max-records-per-second", 1, kMaxPolicyLogRecordsPerSecond));
+    assign(logging.journal, r.boolean("journal"));
+    assign(logging.denyAggregationSeconds, r.integer("deny-aggregation-seconds", 0, kMaxDenyAggregationSeconds));
+}
+
 void readLog(TableReader& r, Config::Log& log) {
     assign(log.level, r.oneOf<std::string>("level", {{"trace", "trace"},
                                                      {"debug", "debug"},
@@ -211,6 +263,9 @@ InputErrors applyConfigText(Config& base, const std::string& text, const std::st
         readTable(sink, root, "health", next.health, readHealth);
         readTable(sink, root, "lifecycle", next.lifecycle, readLifecycle);
         readTable(sink, root, "control", next.control, readControl);
+        readTable(sink, root, "observe", next.observe, readObserve);
+        readTable(sink, root, "metrics", next.metrics, readMetrics);
+        readTable(sink, root, "policy-logging", next.policyLogging, readPolicyLogging);
         readTable(sink, root, "log", next.log, readLog);
     }  // the readers report unknown keys as they close
 

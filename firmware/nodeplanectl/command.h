@@ -57,5 +57,6 @@ extern const Command kVersionCommand;
 extern const Command kDrainCommand;
 extern const Command kUndrainCommand;
 extern const Command kTeardownCommand;
+extern const Command kObserveCommand;
 
 }  // namespace nodeplane::ctl

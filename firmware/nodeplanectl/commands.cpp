@@ -7,7 +7,7 @@ namespace nodeplane::ctl {
 std::span<const Command> commands() {
     static const std::array kCommands = {kStatusCommand, kReloadCommand, kServicesCommand, kConntrackCommand,
                                          kPolicyCommand, kIdentitiesCommand, kVersionCommand,
-                                         kDrainCommand,  kUndrainCommand, kTeardownCommand};
+                                         kDrainCommand,  kUndrainCommand, kTeardownCommand, kObserveCommand};
     return kCommands;
 }
 
