@@ -70,6 +70,7 @@ Status Daemon::start() {
     options.maxConntrack = cfg.datapath.maxConntrackEntries;
     options.maxIpcache = cfg.datapath.maxIpcacheEntries;
     options.maxPolicyEntries = cfg.datapath.maxPolicyEntries;
+    options.eventsRingBytes = cfg.observe.ringBufferBytes;
     auto dp = datapath::Datapath::open(options);
     if (!dp) return dp.error();
     datapath_.emplace(std::move(dp).value());
@@ -146,6 +147,8 @@ Status Daemon::start() {
     spdlog::info("Control API on {}{}", cfg.control.socket, control_->onSystemBus() ? " and the system bus" : "");
 
     startShutdownInhibitor();
+    // Before the first state, so its flows are named and logged.
+    if (auto st = startObservability(); !st) return st;
     if (auto st = watchSnapshot(); !st) return st;
     (void)loadAndApply("start");
     // External interfaces are attached even before a first state, so the node
@@ -275,6 +278,11 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
         pendingChange_.applied();
         appliedAt_ = std::chrono::system_clock::now();
         syncServiceHealth(services->desired);
+    }
+    if (flowReporting_) {
+        flowReporting_->stateApplied(loaded.model);
+        flowReporting_->counters().applySeconds.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     }
     ++generation_;
     auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
@@ -432,6 +440,8 @@ void Daemon::beginStop(const char* why, bool immediate) {
 
 int Daemon::run() {
     int r = sd_event_loop(loop_.get());
+    // Denials still folding are written, not lost with the process.
+    if (flowReporting_) flowReporting_->flush();
     if (r < 0) {
         spdlog::error("Event loop failed: {}", std::strerror(-r));
         return 1;

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "daemon/conntrack_gc_timer.h"
 #include "daemon/drain.h"
+#include "daemon/flow_reporting.h"
 #include "daemon/kernel_adapters.h"
 #include "daemon/lifecycle.h"
 #include "daemon/policy_reconciler.h"
@@ -32,6 +33,7 @@
 #include "health/health_answer.h"
 #include "health/http_listener.h"
 #include "health/service_health_servers.h"
+#include "metrics/datapath_source.h"
 #include "netlink/link_watcher.h"
 #include "netlink/route_table.h"
 #include "netlink/sysctl.h"
@@ -73,6 +75,10 @@ private:
     Status watchSnapshot();
     // [datapath] cgroup: the socket hooks for the node's own connections.
     Status attachSocketHooks();
+    // Flow events, the policy action log, the flow stream and /metrics
+    // (daemon_observe.cpp).
+    Status startObservability();
+    std::string renderMetrics() const;
 
     // Reads the snapshot and applies it, or refuses it whole and keeps the
     // last good state. Returns the refusal.
@@ -145,6 +151,9 @@ private:
     // /healthz fails once it waits longer than [health] max-pending-seconds.
     health::PendingChange pendingChange_;
     std::unique_ptr<bus::ControlServer> control_;
+    std::unique_ptr<FlowReporting> flowReporting_;
+    std::unique_ptr<metrics::LoadedDatapathSource> metricsSource_;
+    std::unique_ptr<health::HttpListener> metrics_;
 
     state::SnapshotCache snapshots_;
     // What changed in the snapshot since the model the services were last

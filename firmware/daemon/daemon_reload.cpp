@@ -46,6 +46,9 @@ Result<std::string> Daemon::reloadConfig() {
         {"[control] system-bus", next.control.systemBus != cur.control.systemBus},
         {"[lifecycle] drain-marker", next.lifecycle.drainMarker != cur.lifecycle.drainMarker},
         {"[lifecycle] shutdown-inhibitor", next.lifecycle.shutdownInhibitor != cur.lifecycle.shutdownInhibitor},
+        {"[observe] socket", next.observe.socket != cur.observe.socket},
+        {"[observe] ring-buffer-bytes", next.observe.ringBufferBytes != cur.observe.ringBufferBytes},
+        {"[metrics] listen", next.metrics.listen != cur.metrics.listen},
     };
     for (const auto& k : restartOnly)
         if (k.changed) spdlog::warn("{} changed; it takes effect at the next start, ignoring for now", k.key);
@@ -81,6 +84,13 @@ Result<std::string> Daemon::reloadConfig() {
         cur.state.snapshot = next.state.snapshot;
         if (auto st = watchSnapshot(); !st)
             spdlog::error("Failed to watch the new snapshot path: {}", st.error().message);
+    }
+    if (next.policyLogging != cur.policyLogging || next.observe.events != cur.observe.events) {
+        cur.policyLogging = next.policyLogging;
+        cur.observe.events = next.observe.events;
+        if (flowReporting_)
+            if (auto st = flowReporting_->reconfigure(cur); !st)
+                spdlog::error("Failed to apply [observe] events: {}", st.error().message);
     }
     config_.files = loaded.loaded.files;
     return std::string("configuration reloaded");

@@ -43,6 +43,13 @@ shutdown-inhibitor = false
 socket = "$dir/control.sock"
 system-bus = false
 
+[observe]
+socket = "$dir/observe.sock"
+
+[metrics]
+# Inside the node's namespace: its own loopback.
+listen = "127.0.0.1:9965"
+
 [log]
 level = "debug"
 TOML
