@@ -74,7 +74,8 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(sd_event* event, Con
 }
 
 Status ControlServer::listen(const std::string& path) {
-    auto socket = ControlSocket::listen(path);
+    // 0660: only its owner (root) and group may connect.
+    auto socket = UnixListenSocket::listen(path, 0660, "Control socket");
     if (!socket) return socket.error();
     socket_ = std::move(socket).value();
 

@@ -12,9 +12,9 @@
 
 #include "bus/bus_handles.h"
 #include "bus/control_handler.h"
-#include "bus/control_socket.h"
 #include "bus/names.h"
 #include "common/result.h"
+#include "common/unix_listen_socket.h"
 
 namespace nodeplane::bus {
 
@@ -63,7 +63,7 @@ private:
     sd_event* event_;
     ControlHandler& handler_;
     sd_id128_t serverId_{};
-    std::unique_ptr<ControlSocket> socket_;
+    std::unique_ptr<UnixListenSocket> socket_;
     EventSourcePtr acceptSource_;
     // Buses are closed from a deferred event, never inside their own callbacks.
     EventSourcePtr reaper_;

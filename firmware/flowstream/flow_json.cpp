@@ -80,15 +80,6 @@ std::string_view flowKindName(FlowEventKind kind) {
     return "unknown";
 }
 
-std::string protocolName(std::uint8_t protocol) {
-    switch (protocol) {
-    case IPPROTO_TCP: return "tcp";
-    case IPPROTO_UDP: return "udp";
-    case IPPROTO_ICMP: return "icmp";
-    case IPPROTO_ICMPV6: return "icmpv6";
-    default: return std::to_string(protocol);
-    }
-}
 
 nlohmann::ordered_json flowToJson(const EnrichedFlow& flow) {
     const FlowEvent& e = flow.event;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "observe/flow_event.h"
+#include "observe/protocol_name.h"
 
 namespace nodeplane::flowstream {
 
@@ -19,8 +20,8 @@ std::string_view flowVerdict(const observe::FlowEvent& event);
 // "policy-verdict", "drop", "service-translation", "flow-open", "flow-close".
 std::string_view flowKindName(observe::FlowEventKind kind);
 
-// "tcp", "udp", "icmp", "icmpv6", else the IANA number as text ("47").
-std::string protocolName(std::uint8_t protocol);
+// "tcp", "udp", ... (observe/protocol_name.h).
+using observe::protocolName;
 
 // {"time", "kind", "verdict", "protocol", "src", "dst", ...}: keys in a fixed
 // order, absent when they do not apply to the kind (see flow_json.cpp).

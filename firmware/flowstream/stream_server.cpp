@@ -10,7 +10,7 @@
 
 namespace nodeplane::flowstream {
 
-StreamServer::StreamServer(sd_event* event, std::unique_ptr<ListenSocket> socket, StreamServerOptions options)
+StreamServer::StreamServer(sd_event* event, std::unique_ptr<UnixListenSocket> socket, StreamServerOptions options)
     : event_(event), socket_(std::move(socket)), options_(options) {}
 
 StreamServer::~StreamServer() {
@@ -21,7 +21,7 @@ StreamServer::~StreamServer() {
 
 Result<std::unique_ptr<StreamServer>> StreamServer::start(sd_event* event, const std::string& path,
                                                           StreamServerOptions options) {
-    auto socket = ListenSocket::listen(path, options.socketMode);
+    auto socket = UnixListenSocket::listen(path, options.socketMode, "Flow stream socket");
     if (!socket) return Error{socket.error().errnum, "Failed to serve the flow stream: " + socket.error().message};
     std::unique_ptr<StreamServer> self(new StreamServer(event, std::move(socket).value(), options));
     sd_event_source* source = nullptr;

@@ -15,7 +15,7 @@
 
 #include "common/event.h"
 #include "common/result.h"
-#include "flowstream/listen_socket.h"
+#include "common/unix_listen_socket.h"
 #include "flowstream/stream_client.h"
 #include "observe/flow_event.h"
 
@@ -56,14 +56,14 @@ public:
     std::uint64_t lostTotal() const;
 
 private:
-    StreamServer(sd_event* event, std::unique_ptr<ListenSocket> socket, StreamServerOptions options);
+    StreamServer(sd_event* event, std::unique_ptr<UnixListenSocket> socket, StreamServerOptions options);
     static int onAccept(sd_event_source* source, int fd, std::uint32_t revents, void* userdata) noexcept;
     void accept() noexcept;
     void replayHistory(StreamClient& client);
     void remove(StreamClient& client);
 
     sd_event* event_;
-    std::unique_ptr<ListenSocket> socket_;
+    std::unique_ptr<UnixListenSocket> socket_;
     StreamServerOptions options_;
     std::deque<observe::EnrichedFlow> history_;
     std::uint64_t lostByGone_ = 0;  // lost counts of clients that left

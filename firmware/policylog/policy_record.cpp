@@ -51,16 +51,6 @@ Json connectionJson(const observe::FlowEvent& event) {
 
 }  // namespace
 
-std::string protocolName(std::uint8_t protocol) {
-    switch (protocol) {
-        case IPPROTO_TCP: return "tcp";
-        case IPPROTO_UDP: return "udp";
-        case IPPROTO_ICMP: return "icmp";
-        case IPPROTO_ICMPV6: return "icmpv6";
-        case IPPROTO_SCTP: return "sctp";
-        default: return std::to_string(protocol);
-    }
-}
 
 std::string_view directionName(observe::PolicyDirection direction) {
     return direction == observe::PolicyDirection::Egress ? "egress" : "ingress";

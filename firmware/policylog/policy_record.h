@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "observe/flow_event.h"
+#include "observe/protocol_name.h"
 
 namespace nodeplane::policylog {
 
@@ -27,9 +28,11 @@ struct PolicyRecord {
 // The record as one JSON object, without the trailing newline.
 std::string recordJson(const PolicyRecord& record);
 
-// "tcp", "udp", "icmp", "icmpv6", "sctp"; other protocols by number ("47").
-std::string protocolName(std::uint8_t protocol);
-std::string_view directionName(observe::PolicyDirection direction);  // "ingress" | "egress"
+// "tcp", "udp", ... (observe/protocol_name.h).
+using observe::protocolName;
+
+// "ingress" | "egress".
+std::string_view directionName(observe::PolicyDirection direction);
 // Whether the protocol has ports the record should show.
 bool protocolHasPorts(std::uint8_t protocol);
 

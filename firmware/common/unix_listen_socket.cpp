@@ -1,4 +1,4 @@
-#include "flowstream/listen_socket.h"
+#include "common/unix_listen_socket.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-namespace nodeplane::flowstream {
+namespace nodeplane {
 namespace {
 
 constexpr mode_t kParentMode = 0755;
@@ -40,20 +40,22 @@ Status removeStale(const std::string& path, const sockaddr_un& address) {
 
 }  // namespace
 
-ListenSocket::ListenSocket(UniqueFd fd, std::string path, dev_t dev, ino_t ino)
+UnixListenSocket::UnixListenSocket(UniqueFd fd, std::string path, dev_t dev, ino_t ino)
     : fd_(std::move(fd)), path_(std::move(path)), dev_(dev), ino_(ino) {}
 
-ListenSocket::~ListenSocket() {
+UnixListenSocket::~UnixListenSocket() {
     struct stat st {};
     if (::lstat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_) ::unlink(path_.c_str());
 }
 
-Result<std::unique_ptr<ListenSocket>> ListenSocket::listen(const std::string& path, mode_t mode) {
+Result<std::unique_ptr<UnixListenSocket>> UnixListenSocket::listen(const std::string& path, mode_t mode,
+                                                                  std::string_view role) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    if (path.empty() || path.front() != '/') return Error::logical("Socket path '" + path + "' is not absolute");
+    if (path.empty() || path.front() != '/')
+        return Error::logical(std::string(role) + " path '" + path + "' is not absolute");
     if (path.size() >= sizeof address.sun_path)
-        return Error::logical("Socket path '" + path + "' is longer than " +
+        return Error::logical(std::string(role) + " path '" + path + "' is longer than " +
                               std::to_string(sizeof address.sun_path - 1) + " bytes");
     std::memcpy(address.sun_path, path.data(), path.size());
     if (auto made = makeParents(path); !made) return made.error();
@@ -71,9 +73,9 @@ Result<std::unique_ptr<ListenSocket>> ListenSocket::listen(const std::string& pa
         ::unlink(path.c_str());
         return Error::fromErrno(saved, "Failed to set the mode of '" + path + "'");
     }
-    std::unique_ptr<ListenSocket> self(new ListenSocket(std::move(fd), path, st.st_dev, st.st_ino));
+    std::unique_ptr<UnixListenSocket> self(new UnixListenSocket(std::move(fd), path, st.st_dev, st.st_ino));
     if (::listen(self->fd(), kBacklog) != 0) return Error::fromErrno(errno, "Failed to listen on '" + path + "'");
     return self;
 }
 
-}  // namespace nodeplane::flowstream
+}  // namespace nodeplane
