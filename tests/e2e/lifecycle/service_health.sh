@@ -232,7 +232,7 @@ probe "$HC_URL"
 
 np_log "freshness: a refused snapshot never goes stale; a change the kernel refuses does, after max-pending-seconds"
 MAX_PENDING=3
-sed -i "/^listen = /a max-pending-seconds = $MAX_PENDING" "$NP_WORK/node-a/nodeplane.toml"
+sed -i "/^listen = .*:10256\"\$/a max-pending-seconds = $MAX_PENDING" "$NP_WORK/node-a/nodeplane.toml"
 write_state e2e web 1 "$(endpoint 10.200.1.10 node-a true)"
 np_daemon_start node-a
 np_wait_health node-a "$HEALTHZ" 200
