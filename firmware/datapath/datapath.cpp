@@ -440,9 +440,12 @@ Result<std::vector<MapInfo>> Datapath::maps() const {
     std::vector<MapInfo> out;
     bpf_map* map = nullptr;
     bpf_object__for_each_map(map, impl_->skel->obj) {
+        // .rodata and friends are the programs' constants, not maps to watch;
+        // the event maps are unpinned (they live as long as this daemon) and
+        // listed all the same.
+        if (bpf_map__is_internal(map)) continue;
         const char* pin = bpf_map__pin_path(map);
-        if (pin == nullptr) continue;  // .rodata and friends: not state
-        auto info = describeMap(bpf_map__fd(map), bpf_map__name(map), pin);
+        auto info = describeMap(bpf_map__fd(map), bpf_map__name(map), pin ? pin : "");
         if (!info) return info.error();
         out.push_back(std::move(*info));
     }

@@ -192,7 +192,8 @@ public:
     // (events_lost), summed over CPUs, since the counters were pinned.
     Result<std::uint64_t> eventsLost() const;
 
-    // Every pinned map: name, type, size and fill, for `nodeplanectl status`.
+    // Every map of the datapath (pinned or not, not the programs' constants):
+    // name, type, size and fill, for `nodeplanectl status` and the metrics.
     Result<std::vector<MapInfo>> maps() const;
 
     // For tests and benchmarks (BPF_PROG_TEST_RUN) and for pinning checks.

@@ -4,6 +4,10 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <vector>
 
@@ -30,6 +34,26 @@ Result<std::uint32_t> countKeys(int mapFd, std::uint32_t keySize, std::uint32_t 
     return count;
 }
 
+// Bytes written to a BPF ring buffer and not yet consumed: its producer
+// position minus its consumer position, each at the start of its own page
+// (the consumer's page first, then the producer's). Mapped read-only, so
+// looking never disturbs the reader.
+Result<std::uint32_t> ringBytesWaiting(int mapFd, const std::string& name) {
+    const long page = ::sysconf(_SC_PAGESIZE);
+    auto position = [&](off_t offset) -> Result<std::uint64_t> {
+        void* at = ::mmap(nullptr, static_cast<std::size_t>(page), PROT_READ, MAP_SHARED, mapFd, offset);
+        if (at == MAP_FAILED) return Error::fromErrno(errno, "Failed to map the positions of ring '" + name + "'");
+        const auto value = std::atomic_ref<std::uint64_t>(*static_cast<std::uint64_t*>(at)).load(std::memory_order_acquire);
+        ::munmap(at, static_cast<std::size_t>(page));
+        return value;
+    };
+    auto consumer = position(0);
+    if (!consumer) return consumer.error();
+    auto producer = position(page);
+    if (!producer) return producer.error();
+    return static_cast<std::uint32_t>(*producer >= *consumer ? *producer - *consumer : 0);
+}
+
 }  // namespace
 
 Result<MapInfo> describeMap(int mapFd, const std::string& name, const std::string& pinPath) {
@@ -49,6 +73,11 @@ Result<MapInfo> describeMap(int mapFd, const std::string& name, const std::strin
     out.maxEntries = info.max_entries;
     if (isArray(info.type)) {
         out.entries = info.max_entries;
+    } else if (info.type == BPF_MAP_TYPE_RINGBUF) {
+        // A ring holds bytes, not entries: its fill is what waits for the reader.
+        auto waiting = ringBytesWaiting(mapFd, out.name);
+        if (!waiting) return waiting.error();
+        out.entries = *waiting;
     } else {
         auto count = countKeys(mapFd, info.key_size, info.max_entries, out.name);
         if (!count) return count.error();

@@ -1,4 +1,5 @@
-// What a pinned map is and how full it is, for `nodeplanectl status`.
+// What a datapath map is and how full it is, for `nodeplanectl status` and
+// the metrics.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,9 @@ struct MapInfo {
     std::uint32_t valueSize = 0;  // per CPU for per-CPU maps
     std::uint32_t maxEntries = 0;
     // Entries present. Arrays always hold maxEntries; hash maps are counted
-    // by walking their keys, so this is a snapshot of a moving number.
+    // by walking their keys, so this is a snapshot of a moving number. A
+    // ring buffer (maxEntries = its bytes) gives the bytes its reader has
+    // not consumed yet.
     std::uint32_t entries = 0;
 };
 

@@ -95,8 +95,8 @@ private:
             capacity.push_back({labels, std::uint64_t{map.maxEntries}});
             fill.push_back({labels, map.maxEntries ? double(map.entries) / map.maxEntries : 0.0});
         }
-        text_.gauge("nodeplane_map_entries", "Entries in a datapath map (arrays are always full).", entries);
-        text_.gauge("nodeplane_map_max_entries", "Capacity of a datapath map.", capacity);
+        text_.gauge("nodeplane_map_entries", "Entries in a datapath map (arrays are always full; a ring buffer: bytes not yet read).", entries);
+        text_.gauge("nodeplane_map_max_entries", "Capacity of a datapath map (a ring buffer: its bytes).", capacity);
         text_.gauge("nodeplane_map_fill_ratio", "Entries over capacity of a datapath map, 0 to 1.", fill);
     }
 

@@ -131,7 +131,15 @@ TEST(DatapathOpen, PinsMapsAndProgramsUnderTheDirectory) {
     }
     auto maps = dp.maps();
     CHECK_TRUE(maps.ok());
-    LONGS_EQUAL(23, maps->size());
+    LONGS_EQUAL(25, maps->size());  // 23 pinned, the two event maps not
+    // The event ring lives with this daemon: listed, unpinned, its size in
+    // bytes, and nothing waiting in it while reporting is off.
+    const auto& ring = mapNamed(*maps, NP_MAP_EVENTS);
+    STRCMP_EQUAL("ringbuf", ring.type.c_str());
+    STRCMP_EQUAL("", ring.pinPath.c_str());
+    LONGS_EQUAL(options.eventsRingBytes, ring.maxEntries);
+    LONGS_EQUAL(0, ring.entries);
+    STRCMP_EQUAL("", mapNamed(*maps, NP_MAP_EVENTS_CONFIG).pinPath.c_str());
     const auto& endpoints = mapNamed(*maps, NP_MAP_LOCAL_ENDPOINTS);
     STRCMP_EQUAL((options.bpffs + "/maps/" NP_MAP_LOCAL_ENDPOINTS).c_str(), endpoints.pinPath.c_str());
     STRCMP_EQUAL("hash", endpoints.type.c_str());

@@ -21,6 +21,7 @@
 #include "nodeplane/abi/drop_reasons.h"
 #include "nodeplane/abi/endpoints.h"
 #include "nodeplane/abi/events.h"
+#include "nodeplane/abi/maps.h"
 #include "service_test_support.h"
 
 using namespace nodeplane;
@@ -300,8 +301,24 @@ TEST(FullRing, CountsWhatItCannotWriteAndDropsExactlyAsBefore) {
     CHECK_TEXT(run.ok(), run.ok() ? "" : run.error().message.c_str());
     CHECK_TC_ACTION(TC_ACT_SHOT, *run);
     LONGS_EQUAL(kPackets, dropCounter(node->datapath().stats(), "spoofed_source").packets);
+    // The listing shows the unread bytes: all but less than one record of
+    // the page (a record is its 8-byte header plus struct np_event).
+    const auto ringFill = [&] {
+        auto maps = node->datapath().maps();
+        CHECK_TRUE(maps.ok());
+        const auto ring = std::find_if(maps->begin(), maps->end(), [](const auto& m) { return m.name == NP_MAP_EVENTS; });
+        CHECK_TRUE(ring != maps->end());
+        return ring->entries;
+    };
+    const auto recordBytes = static_cast<std::uint32_t>((8 + sizeof(struct np_event) + 7) & ~std::size_t{7});
+    const auto page = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint32_t full = ringFill();
+    CHECK_TEXT(full > page - recordBytes && full <= page,
+               ("ring fill " + std::to_string(full)).c_str());
+    LONGS_EQUAL(0, full % recordBytes);
 
     const auto events = drain(reader);
+    LONGS_EQUAL(0, ringFill());
     auto lost = node->datapath().eventsLost();
     CHECK_TRUE(lost.ok());
     CHECK_TEXT(*lost > 0, "a one-page ring took 500 records");
