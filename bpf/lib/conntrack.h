@@ -50,6 +50,29 @@ static __always_inline int np_ct_touch(struct np_ct_value *ct, const struct np_l
 	return 0;
 }
 
+/* Whether this packet would mark `ct` closing: a FIN or RST on an entry not
+ * closing yet. UDP packets carry no TCP flags. */
+static __always_inline int np_ct_closes(const struct np_ct_value *ct, const struct np_l4 *l4)
+{
+	return (l4->tcp_flags & (NP_TCP_FIN | NP_TCP_RST)) && !(ct->flags & NP_CT_F_CLOSING);
+}
+
+/* Whether the entry at this tuple exists and is closing: the other
+ * direction of a flow, looked at when a FIN or RST would close it, so that
+ * whichever direction closes first reports the close and the other one does
+ * not. Read before marking the own entry: two CPUs closing both directions
+ * at once then report twice rather than never. */
+static __always_inline int np_ct_closing_v4(__u8 protocol, __u8 direction, __be32 saddr, __be16 sport,
+					    __be32 daddr, __be16 dport)
+{
+	struct np_ct_value *ct;
+	struct np_ct_key key;
+
+	np_ct_key_v4(&key, protocol, direction, saddr, sport, daddr, dport);
+	ct = bpf_map_lookup_elem(&np_conntrack_v2, &key);
+	return ct && (ct->flags & NP_CT_F_CLOSING);
+}
+
 /* The first values of both entries of a new flow: the frontend (rev-NAT
  * id), the backend and the flow's flags; nat fields are the caller's. */
 static __always_inline void np_ct_init(struct np_ct_value *value, __u32 rev_nat_id, __u32 backend_id, __u8 flags)

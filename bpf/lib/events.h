@@ -138,25 +138,45 @@ static __always_inline void np_event_drop(struct __sk_buff *skb, const struct np
 	np_event_emit(skb, pkt, &args);
 }
 
-/* A flow's first packet created its conntrack entry (`open`), or a TCP
- * segment with FIN or RST marked it closing. `direction`: the hook's. */
+/* A flow record of `type` (NP_EVENT_FLOW_OPEN or _CLOSE), seen on `pkt`
+ * whose ports are `sport`, `dport`. The record names the flow as its client
+ * sent it: a packet of the reply direction (`reply`) gives the tuple
+ * reversed. `direction`: the hook's. */
 static __always_inline void np_event_flow(struct __sk_buff *skb, const struct np_packet *pkt, __be16 sport,
-					  __be16 dport, __u32 endpoint_id, __u32 rev_nat_id, __u8 direction, int open)
+					  __be16 dport, __u32 endpoint_id, __u32 rev_nat_id, __u8 direction,
+					  __u8 type, int reply)
 {
 	if (!np_events_on(NP_EVENTS_F_FLOW))
 		return;
 	struct np_event_args args = {
 		.endpoint_id = endpoint_id,
 		.rev_nat_id = rev_nat_id,
-		.saddr = pkt->saddr,
-		.daddr = pkt->daddr,
-		.sport = sport,
-		.dport = dport,
-		.type = open ? NP_EVENT_FLOW_OPEN : NP_EVENT_FLOW_CLOSE,
+		.saddr = reply ? pkt->daddr : pkt->saddr,
+		.daddr = reply ? pkt->saddr : pkt->daddr,
+		.sport = reply ? dport : sport,
+		.dport = reply ? sport : dport,
+		.type = type,
 		.direction = direction,
 	};
 
 	np_event_emit(skb, pkt, &args);
+}
+
+/* A flow's first packet created its conntrack entry. */
+static __always_inline void np_event_flow_open(struct __sk_buff *skb, const struct np_packet *pkt, __be16 sport,
+					       __be16 dport, __u32 endpoint_id, __u32 rev_nat_id, __u8 direction)
+{
+	np_event_flow(skb, pkt, sport, dport, endpoint_id, rev_nat_id, direction, NP_EVENT_FLOW_OPEN, 0);
+}
+
+/* A TCP segment with FIN or RST closed its flow: the first of either
+ * direction (lib/conntrack.h np_ct_closes). `reply`: the segment came from
+ * the flow's server side. */
+static __always_inline void np_event_flow_close(struct __sk_buff *skb, const struct np_packet *pkt, __be16 sport,
+						__be16 dport, __u32 endpoint_id, __u32 rev_nat_id, __u8 direction,
+						int reply)
+{
+	np_event_flow(skb, pkt, sport, dport, endpoint_id, rev_nat_id, direction, NP_EVENT_FLOW_CLOSE, reply);
 }
 
 #endif /* NODEPLANE_LIB_EVENTS_H */

@@ -7,7 +7,11 @@
  * reply is recognised by the service's own conntrack (NP_PKT_F_REPLY, or
  * the service flow's ORIGINAL seen from the client's side). An entry
  * decided under an older policy revision is decided again, so a policy
- * change reaches established flows on their next packet. */
+ * change reaches established flows on their next packet.
+ * The entry reports its flow's open and close (one entry for both
+ * directions: the first FIN or RST of either side marks it closing and
+ * reports, named as the flow's first packet went), except for a service
+ * flow (NP_CT_F_SERVICE_FLOW), which its translation reports. */
 #ifndef NODEPLANE_LIB_POLICY_FLOW_H
 #define NODEPLANE_LIB_POLICY_FLOW_H
 
@@ -51,6 +55,20 @@ static __always_inline __be32 np_policy_remote(const struct np_packet *pkt, __u8
 static __always_inline __u8 np_policy_hook(__u8 direction)
 {
 	return direction == NP_POLICY_INGRESS ? NP_DIR_EGRESS : NP_DIR_INGRESS;
+}
+
+/* Whether a new flow is a service flow, which the service's conntrack
+ * reports: translated by this very program (the client's from_pod), or one
+ * whose REPLY entry backend -> client exists (the backend's to_pod, where
+ * the packet arrives already translated). Asked for new flows only. */
+static __always_inline int np_policy_flow_is_service(const struct np_packet *pkt, const struct np_l4 *l4)
+{
+	struct np_ct_key key;
+
+	if (pkt->flags & NP_PKT_F_TRANSLATED)
+		return 1;
+	np_ct_key_v4(&key, pkt->ip_proto, NP_CT_REPLY, pkt->daddr, l4->dport, pkt->saddr, l4->sport);
+	return bpf_map_lookup_elem(&np_conntrack_v2, &key) != NULL;
 }
 
 /* Reports a decision: allowed once per flow (its first packet, or its first
@@ -108,7 +126,7 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	struct np_ct_key key;
 	struct np_l4 l4 = {};
 	__u32 revision;
-	int report;
+	__u8 quiet;
 	int err;
 
 	if (pkt->flags & NP_PKT_F_REPLY)
@@ -129,13 +147,12 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	}
 
 	revision = np_policy_revision();
-	/* A service flow is reported (opened, closed) by its translation. */
-	report = !(pkt->flags & NP_PKT_F_TRANSLATED);
 	/* A packet of a flow already tracked. */
 	ct = np_ct_lookup_v4(pkt, &l4, NP_CT_ORIGINAL);
 	if (ct && (ct->flags & NP_CT_F_POLICY)) {
-		if (np_ct_touch(ct, &l4) && report)
-			np_event_flow(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0, np_policy_hook(direction), 0);
+		if (np_ct_touch(ct, &l4) && !(ct->flags & NP_CT_F_SERVICE_FLOW))
+			np_event_flow_close(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0, np_policy_hook(direction),
+					    0);
 		if (!decide || ((ct->flags & ok_bit) && ct->policy_rev == revision))
 			return 0;
 		err = np_policy_verdict(skb, ep, direction, pkt, l4.sport, l4.dport);
@@ -155,9 +172,11 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 	ct = bpf_map_lookup_elem(&np_conntrack_v2, &key);
 	if (ct) {
 		if (ct->flags & NP_CT_F_POLICY) {
-			if (np_ct_touch(ct, &l4) && report)
-				np_event_flow(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0,
-					      np_policy_hook(direction), 0);
+			/* The server side closing first: the record still
+			 * names the flow client -> server. */
+			if (np_ct_touch(ct, &l4) && !(ct->flags & NP_CT_F_SERVICE_FLOW))
+				np_event_flow_close(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0,
+						    np_policy_hook(direction), 1);
 			if (!(ct->flags & NP_CT_F_REPLIED))
 				ct->flags |= NP_CT_F_REPLIED;
 		}
@@ -170,12 +189,13 @@ static __always_inline int np_policy_enforce_v4(struct __sk_buff *skb, struct np
 		if (err < 0)
 			return err;
 	}
-	np_ct_init(&entry, 0, 0, NP_CT_F_POLICY | (decide ? ok_bit : 0));
+	quiet = np_policy_flow_is_service(pkt, &l4) ? NP_CT_F_SERVICE_FLOW : 0;
+	np_ct_init(&entry, 0, 0, NP_CT_F_POLICY | (decide ? ok_bit : 0) | quiet);
 	entry.tcp_flags = l4.tcp_flags;
 	entry.policy_rev = revision;
 	err = np_ct_write_original_v4(pkt, &l4, &entry);
-	if (err == 0 && report)
-		np_event_flow(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0, np_policy_hook(direction), 1);
+	if (err == 0 && !quiet)
+		np_event_flow_open(skb, pkt, l4.sport, l4.dport, ep->endpoint_id, 0, np_policy_hook(direction));
 	return err;
 }
 

@@ -168,7 +168,42 @@ static __always_inline void np_report_new_flow_v4(struct __sk_buff *skb, const s
 		__builtin_memcpy(&args.daddr, backend->addr, 4);
 		np_event_emit(skb, pkt, &args);
 	}
-	np_event_flow(skb, pkt, l4->sport, l4->dport, 0, rev_nat_id, NP_DIR_INGRESS, 1);
+	np_event_flow_open(skb, pkt, l4->sport, l4->dport, 0, rev_nat_id, NP_DIR_INGRESS);
+}
+
+/* Whether the backend's side closed this flow already: the REPLY entry,
+ * keyed backend -> the client as the backend sees it. `original`: the
+ * flow's ORIGINAL entry, found for this client's packet. */
+static __always_inline int np_backend_closed_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+						const struct np_ct_value *original, const struct np_backend *backend)
+{
+	__be32 backend_addr, client_addr = pkt->saddr;
+	__be16 client_port = l4->sport;
+
+	if (original->flags & NP_CT_F_SNAT) {
+		__builtin_memcpy(&client_addr, original->nat_addr, 4);
+		client_port = original->nat_port;
+	}
+	__builtin_memcpy(&backend_addr, backend->addr, 4);
+	return np_ct_closing_v4(pkt->ip_proto, NP_CT_REPLY, backend_addr, backend->port, client_addr, client_port);
+}
+
+/* Whether the client's side closed this flow already: the ORIGINAL entry,
+ * keyed client -> frontend. `reply`: the flow's REPLY entry, found for this
+ * backend's packet (not yet rewritten). */
+static __always_inline int np_client_closed_v4(const struct np_packet *pkt, const struct np_l4 *l4,
+					       const struct np_ct_value *reply, const struct np_rev_nat *frontend)
+{
+	__be32 frontend_addr, client_addr = pkt->daddr;
+	__be16 client_port = l4->dport;
+
+	if (reply->flags & NP_CT_F_SNAT) {
+		__builtin_memcpy(&client_addr, reply->nat_addr, 4);
+		client_port = reply->nat_port;
+	}
+	__builtin_memcpy(&frontend_addr, frontend->addr, 4);
+	return np_ct_closing_v4(pkt->ip_proto, NP_CT_ORIGINAL, client_addr, client_port, frontend_addr,
+				frontend->port);
 }
 
 /* A frontend that cannot serve this packet answers as a host without the
@@ -205,11 +240,16 @@ static __always_inline int np_translate_v4(struct __sk_buff *skb, struct np_pack
 	if (ct && ct->rev_nat_id == svc->rev_nat_id) {
 		backend = np_lookup_backend(ct->backend_id);
 		if (backend) {
-			/* Closes are reported on the client's side only, once
-			 * per flow; a flow that only its backend resets is
-			 * reported when conntrack GC removes it. */
-			if (np_ct_touch(ct, l4))
-				np_event_flow(skb, pkt, l4->sport, l4->dport, 0, ct->rev_nat_id, NP_DIR_INGRESS, 0);
+			/* A close is reported by whichever side closes first
+			 * (the backend's: np_reverse_translate_v4); the
+			 * REPLY entry is read on a FIN or RST only. */
+			int closes = np_ct_closes(ct, l4) && np_events_on(NP_EVENTS_F_FLOW) &&
+				     !np_backend_closed_v4(pkt, l4, ct, backend);
+
+			np_ct_touch(ct, l4);
+			if (closes)
+				np_event_flow_close(skb, pkt, l4->sport, l4->dport, 0, ct->rev_nat_id, NP_DIR_INGRESS,
+						    0);
 			return np_apply_original_v4(skb, pkt, l4, ct, backend);
 		}
 		/* The backend is gone. Its connection cannot continue on
@@ -240,13 +280,15 @@ static __always_inline int np_translate_v4(struct __sk_buff *skb, struct np_pack
 /* A backend's reply, recognised by its REPLY entry, gets the frontend's
  * address and port back as its source and, if the flow was masqueraded,
  * the client's as its destination. `only_snat`: leave flows without source
- * NAT alone (from_netdev, where to_pod reverses them later). */
+ * NAT alone (from_netdev, where to_pod reverses them later). `hook`: the
+ * hook's np_direction, for a close record. */
 static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct np_packet *pkt, struct np_l4 *l4,
-						   int only_snat)
+						   int only_snat, __u8 hook)
 {
 	struct np_rev_nat *rev;
 	struct np_ct_value *ct;
 	__be32 addr;
+	int closes;
 	int err;
 
 	if (pkt->ip_proto == IPPROTO_SCTP)
@@ -264,6 +306,9 @@ static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct
 	rev = bpf_map_lookup_elem(&np_rev_nat_v1, &ct->rev_nat_id);
 	if (!rev || rev->family != NP_FAMILY_IPV4)
 		return 0; /* the frontend is gone: nothing to restore */
+	/* The backend closing first (a reset, or a server that FINs first)
+	 * reports the close, unless the client's side did already. */
+	closes = np_ct_closes(ct, l4) && np_events_on(NP_EVENTS_F_FLOW) && !np_client_closed_v4(pkt, l4, ct, rev);
 	np_ct_touch(ct, l4);
 	if (ct->flags & NP_CT_F_SNAT) {
 		__builtin_memcpy(&addr, ct->nat_addr, 4);
@@ -281,6 +326,10 @@ static __always_inline int np_reverse_translate_v4(struct __sk_buff *skb, struct
 	if (ct->flags & NP_CT_F_EXTERNAL)
 		pkt->flags |= NP_PKT_F_MUST_ROUTE;
 	np_count_stat(NP_STAT_REVERSE_TRANSLATED, pkt->len);
+	/* Rewritten, the packet is frontend -> client: reversed, the flow as
+	 * its client sent it. */
+	if (closes)
+		np_event_flow_close(skb, pkt, l4->sport, l4->dport, 0, ct->rev_nat_id, hook, 1);
 	return 0;
 }
 
@@ -322,7 +371,7 @@ static __always_inline int np_services_from_pod_v4(struct __sk_buff *skb, struct
 	if (pkt->ip_proto == IPPROTO_TCP && (l4.tcp_flags & (NP_TCP_SYN | NP_TCP_ACK)) == NP_TCP_SYN &&
 	    np_maybe_backend_addr_v4(pkt->daddr))
 		np_ct_forget_reply_of_v4(pkt, &l4);
-	return np_reverse_translate_v4(skb, pkt, &l4, 0);
+	return np_reverse_translate_v4(skb, pkt, &l4, 0, NP_DIR_INGRESS);
 }
 
 /* from_netdev: a client outside the node reaching an external frontend
@@ -356,7 +405,7 @@ static __always_inline int np_services_from_netdev_v4(struct __sk_buff *skb, str
 	 * lookup. */
 	if (pkt->daddr != np_masquerade_addr_v4())
 		return 0;
-	return np_reverse_translate_v4(skb, pkt, &l4, 1);
+	return np_reverse_translate_v4(skb, pkt, &l4, 1, NP_DIR_INGRESS);
 }
 
 /* to_pod: the reply of a backend elsewhere (another node, the host), on its
@@ -371,7 +420,7 @@ static __always_inline int np_services_to_pod_v4(struct __sk_buff *skb, struct n
 	err = np_parse_l4(skb, pkt, &l4);
 	if (err < 0 || !l4.has_ports)
 		return err;
-	return np_reverse_translate_v4(skb, pkt, &l4, 0);
+	return np_reverse_translate_v4(skb, pkt, &l4, 0, NP_DIR_EGRESS);
 }
 
 #endif /* NODEPLANE_LIB_SERVICES_H */

@@ -41,6 +41,7 @@ Result<ConntrackEntry> decode(const np_ct_key& key, const np_ct_value& value) {
     out.snat = value.flags & NP_CT_F_SNAT;
     out.policy = value.flags & NP_CT_F_POLICY;
     out.replied = value.flags & NP_CT_F_REPLIED;
+    out.serviceFlow = value.flags & NP_CT_F_SERVICE_FLOW;
     if (out.snat) {
         auto nat = decodeAddress(key.family, value.nat_addr, NP_MAP_CONNTRACK);
         if (!nat) return nat.error();

@@ -41,6 +41,9 @@ struct ConntrackEntry {
     // directions, no NAT; `replied` once the other side answered.
     bool policy = false;
     bool replied = false;
+    // With `policy`: a service flow tracked after its translation; the
+    // service's own entries stand for the flow (NP_CT_F_SERVICE_FLOW).
+    bool serviceFlow = false;
 
     auto operator<=>(const ConntrackEntry&) const = default;
 };

@@ -103,6 +103,9 @@ Result<observe::FlowEvent> decodeEvent(const void* data, std::size_t size, std::
     }
     out.revNatId = raw.rev_nat_id;
     out.length = raw.len;
+    // The datapath reports a close at its FIN or RST; ageing's closes come
+    // from the daemon, not through the ring.
+    if (out.kind == observe::FlowEventKind::FlowClose) out.closeCause = observe::CloseCause::Finished;
     out.packets = raw.packets;
     out.bytes = raw.bytes;
     return out;

@@ -80,6 +80,13 @@ std::string_view flowKindName(FlowEventKind kind) {
     return "unknown";
 }
 
+std::string_view closeCauseName(observe::CloseCause cause) {
+    switch (cause) {
+    case observe::CloseCause::Finished: return "finished";
+    case observe::CloseCause::IdleTimeout: return "idle-timeout";
+    }
+    return "unknown";
+}
 
 nlohmann::ordered_json flowToJson(const EnrichedFlow& flow) {
     const FlowEvent& e = flow.event;
@@ -103,6 +110,7 @@ nlohmann::ordered_json flowToJson(const EnrichedFlow& flow) {
         out["dropReason"] = reasonName(e.dropReason);
     if (e.kind == FlowEventKind::ServiceTranslation)
         out["frontend"] = endpointJson(e.frontend, e.frontendPort, e.protocol);
+    if (e.kind == FlowEventKind::FlowClose) out["close"] = closeCauseName(e.closeCause);
     if (e.kind == FlowEventKind::FlowClose && (e.packets != 0 || e.bytes != 0)) {
         out["packets"] = e.packets;
         out["bytes"] = e.bytes;

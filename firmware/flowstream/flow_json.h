@@ -20,6 +20,10 @@ std::string_view flowVerdict(const observe::FlowEvent& event);
 // "policy-verdict", "drop", "service-translation", "flow-open", "flow-close".
 std::string_view flowKindName(observe::FlowEventKind kind);
 
+// A close record's cause: "finished" (FIN or RST), "idle-timeout"
+// (conntrack ageing).
+std::string_view closeCauseName(observe::CloseCause cause);
+
 // "tcp", "udp", ... (observe/protocol_name.h).
 using observe::protocolName;
 

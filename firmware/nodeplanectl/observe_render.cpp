@@ -41,7 +41,8 @@ std::string kindWord(const std::string& kind) {
     return kind;
 }
 
-// What decided: the policies, the drop reason, the frontend, the totals.
+// What decided: the policies, the drop reason, the frontend, why a flow
+// closed ("finished", "idle-timeout"), the totals.
 std::string detail(const json& flow) {
     std::string out;
     auto add = [&](const std::string& part) { out += (out.empty() ? "" : " ") + part; };
@@ -54,6 +55,7 @@ std::string detail(const json& flow) {
     }
     if (flow.contains("dropReason")) add("reason " + text(flow, "dropReason"));
     if (auto frontend = flow.find("frontend"); frontend != flow.end()) add("via " + address(*frontend));
+    if (flow.contains("close")) add(text(flow, "close"));
     if (flow.contains("packets"))
         add(std::to_string(flow["packets"].get<std::uint64_t>()) + " packets " +
             std::to_string(flow["bytes"].get<std::uint64_t>()) + " bytes");

@@ -21,6 +21,12 @@ enum class FlowEventKind : std::uint8_t {
     FlowClose = 5,           // NP_EVENT_FLOW_CLOSE (datapath or conntrack GC)
 };
 
+// FlowClose: why the flow ended.
+enum class CloseCause : std::uint8_t {
+    Finished,     // a FIN or RST, reported by the datapath (NP_EVENT_FLOW_CLOSE)
+    IdleTimeout,  // conntrack ageing removed the idle flow (UDP, or TCP gone quiet)
+};
+
 // Policy records: which side's policy decided (np_policy_direction).
 enum class PolicyDirection : std::uint8_t { Ingress = 0, Egress = 1 };
 
@@ -47,7 +53,8 @@ struct FlowEvent {
     std::uint16_t frontendPort = 0;
     std::uint32_t revNatId = 0;
     std::uint32_t length = 0;  // the packet's bytes
-    // FlowClose: totals when known.
+    // FlowClose: the cause; totals when known.
+    CloseCause closeCause = CloseCause::Finished;
     std::uint64_t packets = 0;
     std::uint64_t bytes = 0;
 };

@@ -112,6 +112,7 @@ TEST(EventDecode, ShortAndUnknownRecordsAreRefusedLongerOnesReadByTheirPrefix) {
     auto e = datapath::decodeEvent(longer.data(), longer.size(), {});
     CHECK_TRUE(e.ok());
     CHECK_TRUE(e->kind == FlowEventKind::FlowClose);
+    CHECK_TRUE(e->closeCause == observe::CloseCause::Finished);  // the datapath's are FIN or RST
     LONGS_EQUAL(12, e->packets);
     LONGS_EQUAL(3400, e->bytes);
 }

@@ -70,9 +70,19 @@ TEST(FlowJson, ATranslationShowsTheFrontendAndACloseItsTotals) {
     flow.event.bytes = 5000000000ull;
     json = flowToJson(flow);
     STRCMP_EQUAL("flow-close", json["kind"].get<std::string>().c_str());
+    STRCMP_EQUAL("finished", json["close"].get<std::string>().c_str());
     CHECK_FALSE(json.contains("frontend"));
     LONGS_EQUAL(10, json["packets"].get<long>());
     CHECK(5000000000ull == json["bytes"].get<std::uint64_t>());
+
+    flow.event.closeCause = observe::CloseCause::IdleTimeout;
+    STRCMP_EQUAL("idle-timeout", flowToJson(flow)["close"].get<std::string>().c_str());
+    // Only close records say why a flow closed.
+    for (auto kind : {observe::FlowEventKind::FlowOpen, observe::FlowEventKind::ServiceTranslation,
+                      observe::FlowEventKind::PolicyVerdict, observe::FlowEventKind::Drop}) {
+        flow.event.kind = kind;
+        CHECK_FALSE(flowToJson(flow).contains("close"));
+    }
 }
 
 TEST(FlowJson, UnknownNumbersStayReadable) {

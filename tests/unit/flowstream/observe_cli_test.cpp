@@ -181,7 +181,12 @@ TEST(ObserveRender, EveryKindReads) {
     close.dst.kind = observe::Peer::Kind::Node;
     close.dst.nodeName = "node-b";
     STRCMP_EQUAL("2026-11-28T21:40:05.123Z ALLOW close   default/web-1 10.0.1.5:40000 -> node/node-b 10.0.2.7:5432 "
-                 "tcp 12 packets 3400 bytes",
+                 "tcp finished 12 packets 3400 bytes",
+                 ctl::observeFlowToText(flowToJson(close)).c_str());
+    close.event.closeCause = observe::CloseCause::IdleTimeout;
+    close.event.packets = close.event.bytes = 0;
+    STRCMP_EQUAL("2026-11-28T21:40:05.123Z ALLOW close   default/web-1 10.0.1.5:40000 -> node/node-b 10.0.2.7:5432 "
+                 "tcp idle-timeout",
                  ctl::observeFlowToText(flowToJson(close)).c_str());
 
     observe::EnrichedFlow drop;

@@ -53,6 +53,11 @@ enum np_ct_flags {
 	/* With NP_CT_F_POLICY: the destination pod's ingress policy allowed
 	 * the flow under revision policy_rev. */
 	NP_CT_F_INGRESS_OK = 1 << 6,
+	/* With NP_CT_F_POLICY: a service flow, tracked here as the pods see
+	 * it after translation. The service's own entries report its open
+	 * and close (datapath and conntrack GC), this one never does. Was
+	 * unused (0), so v2 stays. */
+	NP_CT_F_SERVICE_FLOW = 1 << 7,
 };
 
 /* v2 (was np_conntrack_v1): nat_addr and nat_port added for source NAT. */

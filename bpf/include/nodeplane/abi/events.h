@@ -24,11 +24,17 @@ enum np_event_type {
 	/* A new flow to a service frontend: orig_daddr:orig_dport is the
 	 * frontend, daddr:dport the backend chosen. */
 	NP_EVENT_SERVICE_TRANSLATION = 3,
-	/* A connection's first packet created its conntrack entry. */
+	/* A connection's first packet created its conntrack entry. The tuple
+	 * is that packet's: client -> frontend for a service flow. */
 	NP_EVENT_FLOW_OPEN = 4,
-	/* A TCP connection closed (FIN or RST seen); UDP flows and TCP flows
-	 * that just go idle are reported by the daemon when conntrack GC
-	 * removes them. */
+	/* A TCP connection closed: the first FIN or RST of either side, once
+	 * per flow (the other side's FIN or RST finds the flow closing). The
+	 * tuple names the flow as its client sent it, whichever side closed:
+	 * client -> frontend for a service flow (as its open), the first
+	 * packet's direction for a flow NetworkPolicy tracks. Two CPUs closing
+	 * both sides at the same instant may both report. UDP flows and TCP
+	 * flows that just go idle are reported by the daemon when conntrack
+	 * GC removes them (not through this ring). */
 	NP_EVENT_FLOW_CLOSE = 5,
 };
 
