@@ -120,6 +120,11 @@ struct Config {
         bool events = true;  // the datapath writes flow events at all
         // np_events_v1's size: a power of two, kMinRingBufferBytes..kMaxRingBufferBytes.
         std::uint32_t ringBufferBytes = 4194304;
+        // The reader is woken once this many bytes of records wait (and
+        // reads the rest on a 100 ms timer): one wakeup per ~540 records
+        // instead of one each. 0 wakes it for every record. The daemon uses
+        // at most half the ring. 0..kMaxRingBufferBytes / 2.
+        std::uint32_t wakeupBytes = 65536;
     } observe;
 
     struct Metrics {

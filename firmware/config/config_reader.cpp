@@ -191,6 +191,9 @@ void readObserve(TableReader& r, Config::Observe& observe) {
         else
             observe.ringBufferBytes = static_cast<std::uint32_t>(*bytes);
     }
+    // Not checked against ring-buffer-bytes, which a later drop-in may
+    // change: the daemon caps the mark at half the ring it loads.
+    assign(observe.wakeupBytes, r.integer("wakeup-bytes", 0, kMaxRingBufferBytes / 2));
 }
 
 void readMetrics(TableReader& r, Config::Metrics& metrics) {

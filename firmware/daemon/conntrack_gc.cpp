@@ -97,13 +97,42 @@ void remember(std::map<ConntrackKey, DoomedFlow>& doomed, const Flow& flow) {
     if (flow.reply) d.reply = keyOf(*flow.reply);
 }
 
+// Whether the caller hears of this removed flow: the datapath reported a
+// closing TCP flow already, and a service flow's policy entry is not a flow
+// of its own.
+bool reportable(const Flow& flow, FlowState state) {
+    if (state == FlowState::TcpClosing) return false;
+    return !(flow.original && flow.original->policy && flow.original->serviceFlow);
+}
+
+AgedFlow agedFlowOf(const Flow& flow, FlowState state, const FrontendsByRevNat& frontends) {
+    AgedFlow aged;
+    aged.state = state;
+    if (flow.original) {
+        aged.entry = *flow.original;
+        return aged;
+    }
+    aged.entry = *flow.reply;
+    if (auto it = frontends.find(aged.entry.revNatId); it != frontends.end()) aged.frontend = it->second;
+    return aged;
+}
+
+// What one removal needs besides the flow: the clock, the frontends (to
+// name a REPLY-only flow), the observer and the report to count into.
+struct RemovalContext {
+    const ConntrackTimeouts& timeouts;
+    const MonotonicClock& clock;
+    const FrontendsByRevNat& frontends;
+    const AgedFlowObserver& aged;
+    GcPassReport& report;
+};
+
 // Reads the flow again and removes it if it is still expired; counts what
-// went into `report`.
-Status removeIfStillExpired(datapath::ConntrackTable& table, const DoomedFlow& doomed,
-                            const ConntrackTimeouts& timeouts, const MonotonicClock& clock, GcPassReport& report) {
+// went into the report and tells the observer.
+Status removeIfStillExpired(datapath::ConntrackTable& table, const DoomedFlow& doomed, const RemovalContext& ctx) {
     // The clock before the entries: a packet landing after this reading
     // shows as idle 0.
-    const std::uint64_t nowNs = clock();
+    const std::uint64_t nowNs = ctx.clock();
     Flow fresh;
     for (const auto& key : {doomed.original, doomed.reply}) {
         if (!key) continue;
@@ -114,18 +143,22 @@ Status removeIfStillExpired(datapath::ConntrackTable& table, const DoomedFlow& d
     // The REPLY key may have been taken by a new flow since the walk.
     if (fresh.original && fresh.reply && !arePartners(*fresh.original, *fresh.reply)) fresh.reply.reset();
     if (!fresh.original && !fresh.reply) return {};
-    const FlowVerdict verdict = judgeFlow(fresh.view(), nowNs, timeouts);
+    const FlowVerdict verdict = judgeFlow(fresh.view(), nowNs, ctx.timeouts);
     if (!verdict.expired) return {};
     // ORIGINAL first: the datapath writes REPLY first, so that no ORIGINAL
     // is ever without its REPLY.
+    bool removed = false;
     for (const auto& entry : {fresh.original, fresh.reply}) {
         if (!entry) continue;
         auto erased = table.erase(keyOf(*entry));
         if (!erased) return erased.error();
         if (!*erased) continue;  // the datapath evicted it meanwhile
-        ++report.removed;
-        ++report.removedByState[static_cast<std::size_t>(verdict.state)];
+        removed = true;
+        ++ctx.report.removed;
+        ++ctx.report.removedByState[static_cast<std::size_t>(verdict.state)];
     }
+    if (removed && ctx.aged && reportable(fresh, verdict.state))
+        ctx.aged(agedFlowOf(fresh, verdict.state, ctx.frontends));
     return {};
 }
 
@@ -217,7 +250,7 @@ std::uint64_t monotonicNowNs() {
 }
 
 Result<GcPassReport> runConntrackGcPass(const ConntrackGcTables& tables, const ConntrackTimeouts& timeouts,
-                                        const MonotonicClock& clock) {
+                                        const MonotonicClock& clock, const AgedFlowObserver& aged) {
     // Read only once a flow needs its partner looked up: at 100,000
     // backends the listing is 100,000 bpf() calls, which an empty or young
     // conntrack table never needs, and the pass holds the event loop.
@@ -250,10 +283,12 @@ Result<GcPassReport> runConntrackGcPass(const ConntrackGcTables& tables, const C
         return {};
     });
     if (!walked) return walked.error();
-    // Deleting during a hash walk would restart it; the doomed go after.
+    // Deleting during a hash walk would restart it; the doomed go after
+    // (and were judged with the targets read, so `frontends` is set).
+    if (doomed.empty()) return report;
+    const RemovalContext ctx{timeouts, clock, *frontends, aged, report};
     for (const auto& [canonical, flow] : doomed)
-        if (auto removed = removeIfStillExpired(tables.conntrack, flow, timeouts, clock, report); !removed)
-            return removed.error();
+        if (auto removed = removeIfStillExpired(tables.conntrack, flow, ctx); !removed) return removed.error();
     return report;
 }
 

@@ -94,6 +94,22 @@ struct ConntrackGcTables {
 using MonotonicClock = std::function<std::uint64_t()>;
 std::uint64_t monotonicNowNs();
 
+// One flow a pass removed, for its caller to report: the flow's ORIGINAL
+// entry when it had one (the flow as its client sent it), else its REPLY.
+struct AgedFlow {
+    datapath::ConntrackEntry entry;
+    FlowState state = FlowState::Unreplied;
+    // A flow with only its REPLY left: its frontend, when np_rev_nat_v1 still
+    // has it, so the flow can be named client -> frontend.
+    std::optional<datapath::RevNatTarget> frontend;
+};
+
+// Told once of each flow a pass removed, after its entries went. Not of a
+// flow in TcpClosing (the datapath reported it at its FIN or RST), nor of
+// the policy entry of a service flow (its service entries are the flow),
+// nor of a flow a packet revived before its removal.
+using AgedFlowObserver = std::function<void(const AgedFlow&)>;
+
 struct GcPassReport {
     std::uint64_t seen = 0;     // entries walked
     std::uint64_t removed = 0;  // entries aged out
@@ -105,8 +121,10 @@ struct GcPassReport {
 // longer than the shortest timeout, and removes the expired flows, ORIGINAL
 // first (the datapath writes REPLY first, so no ORIGINAL is left without
 // its REPLY). Each doomed flow is read again just before it goes: a packet
-// that arrived since the walk keeps it.
+// that arrived since the walk keeps it. `aged`, when set, hears of each
+// flow removed (see AgedFlowObserver).
 Result<GcPassReport> runConntrackGcPass(const ConntrackGcTables& tables, const ConntrackTimeouts& timeouts,
-                                        const MonotonicClock& clock = monotonicNowNs);
+                                        const MonotonicClock& clock = monotonicNowNs,
+                                        const AgedFlowObserver& aged = {});
 
 }  // namespace nodeplane::daemon

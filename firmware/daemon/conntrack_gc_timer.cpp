@@ -65,7 +65,7 @@ int ConntrackGcTimer::onTimer(sd_event_source*, std::uint64_t, void* userdata) n
 void ConntrackGcTimer::runPass() {
     using namespace std::chrono;
     const auto started = steady_clock::now();
-    auto report = runConntrackGcPass(tables_, settings_.timeouts);
+    auto report = runConntrackGcPass(tables_, settings_.timeouts, monotonicNowNs, aged_);
     const auto took = duration_cast<microseconds>(steady_clock::now() - started);
     if (!report) {
         spdlog::warn("Conntrack ageing pass failed: {}, retrying in {} s", report.error().message,

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <utility>
 
 #include "common/event.h"
 #include "common/result.h"
@@ -38,6 +39,9 @@ public:
     void runPass();
     // The table was flushed on request.
     void recordFlush() { tracker_.recordFlush(); }
+    // Hears of each flow a pass removes (AgedFlowObserver), from the next
+    // pass on; an empty one stops it. Must not throw.
+    void setAgedFlowObserver(AgedFlowObserver observer) { aged_ = std::move(observer); }
 
     const ConntrackGcSettings& settings() const { return settings_; }
     const bus::ConntrackPressure& pressure() const { return tracker_.pressure(); }
@@ -50,6 +54,7 @@ private:
     ConntrackGcTables tables_;
     ConntrackGcSettings settings_;
     ConntrackPressureTracker tracker_;
+    AgedFlowObserver aged_;
     EventSourcePtr timer_;
 };
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/signalfd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "config/listen_address.h"
@@ -71,6 +72,9 @@ Status Daemon::start() {
     options.maxIpcache = cfg.datapath.maxIpcacheEntries;
     options.maxPolicyEntries = cfg.datapath.maxPolicyEntries;
     options.eventsRingBytes = cfg.observe.ringBufferBytes;
+    // Datapath::open refuses a mark above half the ring; a small ring
+    // ([observe] ring-buffer-bytes) wakes the reader at its half instead.
+    options.eventsWakeupBytes = std::min(cfg.observe.wakeupBytes, cfg.observe.ringBufferBytes / 2);
     auto dp = datapath::Datapath::open(options);
     if (!dp) return dp.error();
     datapath_.emplace(std::move(dp).value());

@@ -14,6 +14,11 @@ Status Daemon::startObservability() {
     auto reporting = FlowReporting::start(loop_.get(), *datapath_, cfg);
     if (!reporting) return reporting.error();
     flowReporting_ = std::move(reporting).value();
+    // Flows conntrack ageing removes are closes too (UDP, idle TCP).
+    if (conntrackGc_)
+        conntrackGc_->setAgedFlowObserver([this](const AgedFlow& flow) {
+            if (flowReporting_) flowReporting_->reportAged(flow.entry, flow.frontend);
+        });
 
     metricsSource_ = std::make_unique<metrics::LoadedDatapathSource>(*datapath_);
     if (cfg.metrics.listen.empty()) return {};

@@ -48,6 +48,7 @@ Result<std::string> Daemon::reloadConfig() {
         {"[lifecycle] shutdown-inhibitor", next.lifecycle.shutdownInhibitor != cur.lifecycle.shutdownInhibitor},
         {"[observe] socket", next.observe.socket != cur.observe.socket},
         {"[observe] ring-buffer-bytes", next.observe.ringBufferBytes != cur.observe.ringBufferBytes},
+        {"[observe] wakeup-bytes", next.observe.wakeupBytes != cur.observe.wakeupBytes},
         {"[metrics] listen", next.metrics.listen != cur.metrics.listen},
     };
     for (const auto& k : restartOnly)

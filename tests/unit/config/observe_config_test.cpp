@@ -1,4 +1,4 @@
-// [observe] socket, events and ring-buffer-bytes, and [metrics] listen:
+// [observe] socket, events, ring-buffer-bytes and wakeup-bytes, and [metrics] listen:
 // defaults, every key read, bad values refused with file:line:column and key.
 #include <CppUTest/TestHarness.h>
 
@@ -16,6 +16,7 @@ TEST(ObserveConfig, Defaults) {
     STRCMP_EQUAL("/run/nodeplane/observe.sock", config.observe.socket.c_str());
     CHECK_TRUE(config.observe.events);
     LONGS_EQUAL(4194304, config.observe.ringBufferBytes);
+    LONGS_EQUAL(65536, config.observe.wakeupBytes);
     STRCMP_EQUAL("127.0.0.1:9965", config.metrics.listen.c_str());
 }
 
@@ -23,12 +24,13 @@ TEST(ObserveConfig, ReadsEveryKey) {
     Config config;
     InputErrors errors = applyConfigText(config,
                                          "[observe]\nsocket = \"/tmp/t/o.sock\"\nevents = false\n"
-                                         "ring-buffer-bytes = 65536\n[metrics]\nlisten = \"[::1]:9100\"\n",
+                                         "ring-buffer-bytes = 65536\nwakeup-bytes = 8192\n[metrics]\nlisten = \"[::1]:9100\"\n",
                                          "c.toml");
     STRCMP_EQUAL("", nodeplane::formatInputErrors(errors).c_str());
     STRCMP_EQUAL("/tmp/t/o.sock", config.observe.socket.c_str());
     CHECK_FALSE(config.observe.events);
     LONGS_EQUAL(65536, config.observe.ringBufferBytes);
+    LONGS_EQUAL(8192, config.observe.wakeupBytes);
     STRCMP_EQUAL("[::1]:9100", config.metrics.listen.c_str());
 }
 
@@ -56,6 +58,24 @@ TEST(ObserveConfig, RingBufferBytesMustBeAPowerOfTwoInRange) {
     LONGS_EQUAL(1073741824, config.observe.ringBufferBytes);
     LONGS_EQUAL(0, applyConfigText(config, "[observe]\nring-buffer-bytes = 4096\n", "c.toml").size());
     LONGS_EQUAL(4096, config.observe.ringBufferBytes);
+}
+
+TEST(ObserveConfig, WakeupBytesZeroWakesPerRecordAndTooLargeIsRefused) {
+    Config config;
+    LONGS_EQUAL(0, applyConfigText(config, "[observe]\nwakeup-bytes = 0\n", "c.toml").size());
+    LONGS_EQUAL(0, config.observe.wakeupBytes);
+    // Half the largest ring is the largest mark any ring could use.
+    LONGS_EQUAL(0, applyConfigText(config, "[observe]\nwakeup-bytes = 536870912\n", "c.toml").size());
+    LONGS_EQUAL(536870912, config.observe.wakeupBytes);
+    for (const char* bad : {"-1", "536870913", "\"64k\""}) {
+        Config fresh;
+        InputErrors errors =
+            applyConfigText(fresh, std::string("[observe]\nevents = true\nwakeup-bytes = ") + bad + "\n", "d.toml");
+        LONGS_EQUAL_TEXT(1, errors.size(), bad);
+        STRCMP_CONTAINS("d.toml:3:", errors[0].toString().c_str());
+        STRCMP_CONTAINS("wakeup-bytes", errors[0].toString().c_str());
+        LONGS_EQUAL(65536, fresh.observe.wakeupBytes);
+    }
 }
 
 TEST(ObserveConfig, RefusesARelativeSocketABadListenAndAnUnknownKey) {
