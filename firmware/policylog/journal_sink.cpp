@@ -1,6 +1,10 @@
 #include "policylog/journal_sink.h"
 
 #include <sys/uio.h>
+// A policy record is about a connection, not about this source line: without
+// this, sd_journal_sendv() adds CODE_FILE/CODE_LINE/CODE_FUNC of the sink to
+// every record.
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "policylog/journal_fields.h"
