@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "datapath/events.h"
+#include "event_test_support.h"
 #include "nodeplane/abi/drop_reasons.h"
 #include "nodeplane/abi/endpoints.h"
 #include "nodeplane/abi/events.h"
@@ -47,19 +48,6 @@ Bytes tcpTo(const char* src, const char* dst, std::uint16_t dport, std::uint8_t 
     return PacketBuilder().eth(kMacPodA, kMacHostA).ipv4(src, dst).tcp(sport, dport, flags).payload("x").build();
 }
 
-std::vector<FlowEvent> drain(datapath::EventReader& reader) {
-    std::vector<FlowEvent> out;
-    auto n = reader.consume([&](const FlowEvent& e) { out.push_back(e); });
-    CHECK_TEXT(n.ok(), n.ok() ? "" : n.error().message.c_str());
-    LONGS_EQUAL(out.size(), *n);
-    return out;
-}
-
-std::size_t countOf(const std::vector<FlowEvent>& events, FlowEventKind kind) {
-    return static_cast<std::size_t>(
-        std::count_if(events.begin(), events.end(), [&](const FlowEvent& e) { return e.kind == kind; }));
-}
-
 const FlowEvent& onlyOf(const std::vector<FlowEvent>& events, FlowEventKind kind) {
     LONGS_EQUAL(1, countOf(events, kind));
     return *std::find_if(events.begin(), events.end(), [&](const FlowEvent& e) { return e.kind == kind; });
@@ -70,12 +58,6 @@ const FlowEvent& onlyOf(const std::vector<FlowEvent>& events, FlowEventKind kind
 void checkRecent(const FlowEvent& event) {
     const auto age = std::chrono::system_clock::now() - event.time;
     CHECK_TEXT(age >= -std::chrono::seconds(1) && age < std::chrono::minutes(1), "event time not converted to now");
-}
-
-datapath::EventReader openReader(datapath::Datapath& dp) {
-    auto reader = dp.openEventReader();
-    if (!reader) FAIL(reader.error().message.c_str());
-    return std::move(*reader);
 }
 
 }  // namespace
@@ -310,12 +292,11 @@ TEST(FullRing, CountsWhatItCannotWriteAndDropsExactlyAsBefore) {
         CHECK_TRUE(ring != maps->end());
         return ring->entries;
     };
-    const auto recordBytes = static_cast<std::uint32_t>((8 + sizeof(struct np_event) + 7) & ~std::size_t{7});
     const auto page = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE));
     const std::uint32_t full = ringFill();
-    CHECK_TEXT(full > page - recordBytes && full <= page,
+    CHECK_TEXT(full > page - kRingRecordBytes && full <= page,
                ("ring fill " + std::to_string(full)).c_str());
-    LONGS_EQUAL(0, full % recordBytes);
+    LONGS_EQUAL(0, full % kRingRecordBytes);
 
     const auto events = drain(reader);
     LONGS_EQUAL(0, ringFill());

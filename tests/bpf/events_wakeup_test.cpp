@@ -13,6 +13,7 @@
 #include <string>
 
 #include "datapath/events.h"
+#include "event_test_support.h"
 #include "nodeplane/abi/events.h"
 #include "packet_test_support.h"
 
@@ -22,12 +23,9 @@ using datapath::Program;
 
 namespace {
 
-// A ring record: the kernel's 8-byte header plus struct np_event, rounded
-// up to 8 bytes (BPF_RINGBUF_HDR_SZ and round_up(…, 8) in kernel/bpf/ringbuf.c).
-constexpr std::uint32_t kRecordBytes = (8 + sizeof(np_event) + 7) & ~std::uint32_t{7};
 constexpr std::uint32_t kMarkBytes = 4096;
 // The most records that stay below the mark, so none of them wakes.
-constexpr std::uint32_t kBelowMark = (kMarkBytes - 1) / kRecordBytes;
+constexpr std::uint32_t kBelowMark = (kMarkBytes - 1) / kRingRecordBytes;
 static_assert(kBelowMark >= 2, "the test needs several records below the mark");
 
 // Long enough for an irq_work wakeup queued by the submit to have run;
@@ -64,9 +62,7 @@ struct WakeupNode {
                        .localEndpoints()
                        .upsert(ipOf(kPodA), {static_cast<std::uint32_t>(host), 1, 0, 0})
                        .ok());
-        auto opened = node->datapath().openEventReader();
-        if (!opened) FAIL(opened.error().message.c_str());
-        reader = std::make_unique<datapath::EventReader>(std::move(*opened));
+        reader = std::make_unique<datapath::EventReader>(openReader(node->datapath()));
         CHECK_TRUE(node->datapath().setEventMask(NP_EVENTS_F_DROP).ok());
     }
 
@@ -98,7 +94,7 @@ TEST(WakeupMark, RecordsBelowTheMarkDoNotWakeTheReaderAndTheOneReachingItDoes) {
     LONGS_EQUAL_TEXT(0, readableWithin(*n->reader, kQuietMs), "one record below the mark woke the reader");
     n->writeRecords(kBelowMark - 1);
     LONGS_EQUAL_TEXT(0, readableWithin(*n->reader, kQuietMs),
-                     (std::to_string(kBelowMark * kRecordBytes) + " bytes below the mark woke the reader").c_str());
+                     (std::to_string(kBelowMark * kRingRecordBytes) + " bytes below the mark woke the reader").c_str());
 
     // The next record brings the waiting bytes to the mark.
     n->writeRecords(1);

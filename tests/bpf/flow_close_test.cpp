@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "datapath/events.h"
+#include "event_test_support.h"
 #include "nodeplane/abi/endpoints.h"
 #include "nodeplane/abi/events.h"
 #include "service_test_support.h"
@@ -38,24 +39,6 @@ constexpr std::uint32_t kEndpointA = 1;
 constexpr std::uint32_t kEndpointB = 2;
 constexpr std::uint32_t kPolicyId = 21;
 constexpr std::uint16_t kPodPort = 80;
-
-datapath::EventReader openReader(datapath::Datapath& dp) {
-    auto reader = dp.openEventReader();
-    if (!reader) FAIL(reader.error().message.c_str());
-    return std::move(*reader);
-}
-
-std::vector<FlowEvent> drain(datapath::EventReader& reader) {
-    std::vector<FlowEvent> out;
-    auto n = reader.consume([&](const FlowEvent& e) { out.push_back(e); });
-    CHECK_TEXT(n.ok(), n.ok() ? "" : n.error().message.c_str());
-    return out;
-}
-
-std::size_t countOf(const std::vector<FlowEvent>& events, FlowEventKind kind) {
-    return static_cast<std::size_t>(
-        std::count_if(events.begin(), events.end(), [&](const FlowEvent& e) { return e.kind == kind; }));
-}
 
 // The one close among `events`, whose tuple must be src:sport -> dst:dport.
 void checkOneClose(const std::vector<FlowEvent>& events, const char* src, std::uint16_t sport, const char* dst,
