@@ -65,6 +65,7 @@ np_log "allow verdicts $verdicts_before -> $verdicts_after, deny $denied, forwar
 (( verdicts_after >= verdicts_before + 2 )) || np_fail "allow verdicts did not move"
 (( denied >= 1 )) || np_fail "no deny verdict counted"
 (( forwarded_after > forwarded_before )) || np_fail "forwarded packets did not move"
-np_in node-a curl -s -m 2 http://127.0.0.1:9965/metrics | grep -q '^nodeplane_map_entries{map="np_policy_v1"} [1-9]' ||
-  np_fail "the policy map's fill is not shown"
+metrics=$(np_in node-a curl -s -m 2 http://127.0.0.1:9965/metrics)
+grep -q '^nodeplane_map_entries{map="np_policy_v1"} [1-9]' <<<"$metrics" ||
+  np_fail "the policy map's fill is not shown: $(grep -E '^nodeplane_(map_entries|metrics_collect_errors)' <<<"$metrics" | tr '\n' ' ')"
 np_log "PASS"
