@@ -55,6 +55,15 @@ void readPod(const JsonValue& root, state::Pod& out) {
     JsonValue meta = root["metadata"];
     out.labels = meta["labels"].stringMap();
     out.annotations = meta["annotations"].stringMap();
+    // Only what names the pod's workload; uid, apiVersion and the like are
+    // not part of the model.
+    for (const auto& v : meta["ownerReferences"].items()) {
+        state::OwnerReference owner;
+        owner.kind = v["kind"].string(true).value_or("");
+        owner.name = v["name"].string(true).value_or("");
+        owner.controller = v["controller"].boolean();
+        out.ownerReferences.push_back(std::move(owner));
+    }
     JsonValue spec = root["spec"];
     out.nodeName = spec["nodeName"].string().value_or("");
     out.hostNetwork = spec["hostNetwork"].boolean().value_or(false);

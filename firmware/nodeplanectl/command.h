@@ -58,5 +58,6 @@ extern const Command kDrainCommand;
 extern const Command kUndrainCommand;
 extern const Command kTeardownCommand;
 extern const Command kObserveCommand;
+extern const Command kSnapshotCommand;
 
 }  // namespace nodeplane::ctl

@@ -7,7 +7,8 @@ namespace nodeplane::ctl {
 std::span<const Command> commands() {
     static const std::array kCommands = {kStatusCommand, kReloadCommand, kServicesCommand, kConntrackCommand,
                                          kPolicyCommand, kIdentitiesCommand, kVersionCommand,
-                                         kDrainCommand,  kUndrainCommand, kTeardownCommand, kObserveCommand};
+                                         kDrainCommand,  kUndrainCommand, kTeardownCommand, kObserveCommand,
+                                         kSnapshotCommand};
     return kCommands;
 }
 

@@ -144,3 +144,33 @@ TEST(K8sJsonObjects, AWrongShapeIsReportedOnce) {
     STRCMP_EQUAL("in.json: Service default/s: key 'spec': expected an object, got a string",
                  formatInputErrors(p.errors).c_str());
 }
+
+TEST(K8sJsonObjects, PodOwnerReferencesKeepKindNameAndController) {
+    auto p = parse(R"({"apiVersion": "v1", "kind": "Pod",
+      "metadata": {"namespace": "shop", "name": "web-7d4b9c-x2x9z",
+        "ownerReferences": [
+          {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d4b9c", "uid": "0b6c", "controller": true,
+           "blockOwnerDeletion": true},
+          {"apiVersion": "v1", "kind": "ConfigMap", "name": "extra", "uid": "77aa"},
+          {"apiVersion": "v1", "kind": "Secret", "name": "other", "controller": false}]},
+      "spec": {"nodeName": "n1"}})");
+    STRCMP_EQUAL("", formatInputErrors(p.errors).c_str());
+    LONGS_EQUAL(1, p.objects.pods.size());
+    std::vector<state::OwnerReference> expected = {
+        {"ReplicaSet", "web-7d4b9c", true}, {"ConfigMap", "extra", std::nullopt}, {"Secret", "other", false}};
+    CHECK(p.objects.pods[0].ownerReferences == expected);
+
+    auto none = parse(R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"namespace": "shop", "name": "p"}})");
+    CHECK(none.ok());
+    CHECK(none.objects.pods[0].ownerReferences.empty());
+}
+
+TEST(K8sJsonObjects, PodOwnerReferenceErrorsNameThePath) {
+    auto p = parse(R"({"apiVersion": "v1", "kind": "Pod",
+      "metadata": {"namespace": "shop", "name": "p",
+        "ownerReferences": [{"kind": "ReplicaSet"}, {"kind": "Job", "name": "j", "controller": "yes"}]}})");
+    STRCMP_EQUAL("in.json: Pod shop/p: key 'metadata.ownerReferences[0].name': is required\n"
+                 "in.json: Pod shop/p: key 'metadata.ownerReferences[1].controller': expected a boolean, got a string",
+                 formatInputErrors(p.errors).c_str());
+    CHECK(p.objects.pods.empty());
+}
