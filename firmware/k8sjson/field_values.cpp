@@ -66,7 +66,7 @@ std::optional<std::uint16_t> readPort(const JsonValue& v, bool required) {
 
 std::optional<state::PortRef> readPortRef(const JsonValue& v) {
     if (!v.present()) return std::nullopt;
-    if (v.raw().is_string()) {
+    if (v.isString()) {
         auto name = *v.string();
         // IANA_SVC_NAME: 1-15 characters, lower-case letters, digits and '-'.
         bool valid = !name.empty() && name.size() <= 15 &&

@@ -1,18 +1,34 @@
 #include "k8sjson/json_reader.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace nodeplane::k8sjson {
 
 namespace {
 
-const char* typeName(const nlohmann::json& v) {
-    if (v.is_string()) return "a string";
-    if (v.is_boolean()) return "a boolean";
-    if (v.is_number()) return "a number";
-    if (v.is_array()) return "a list";
-    if (v.is_object()) return "an object";
+using simdjson::dom::element_type;
+
+const char* typeName(simdjson::dom::element v) {
+    switch (v.type()) {
+        case element_type::STRING: return "a string";
+        case element_type::BOOL: return "a boolean";
+        case element_type::INT64:
+        case element_type::UINT64:
+        case element_type::DOUBLE: return "a number";
+        case element_type::ARRAY: return "a list";
+        case element_type::OBJECT: return "an object";
+        case element_type::NULL_VALUE: break;
+    }
     return "null";
+}
+
+std::string childPath(const std::string& parent, std::string_view key) {
+    std::string path;
+    path.reserve(parent.size() + 1 + key.size());
+    if (!parent.empty()) path.append(parent).push_back('.');
+    path.append(key);
+    return path;
 }
 
 }  // namespace
@@ -30,25 +46,30 @@ void ErrorSink::add(const std::string& path, std::string message) const {
 void JsonValue::error(std::string message) const { sink_->add(path_, std::move(message)); }
 
 JsonValue JsonValue::operator[](std::string_view key) const {
-    std::string childPath = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-    if (!present()) return JsonValue(nullptr, childPath, sink_);
-    if (!value_->is_object()) {
+    std::string path = childPath(path_, key);
+    if (!present()) return JsonValue(std::nullopt, std::move(path), sink_);
+    simdjson::dom::object object;
+    if (value_->get(object) != simdjson::SUCCESS) {
         error(std::string("expected an object, got ") + typeName(*value_));
-        return JsonValue(nullptr, childPath, sink_);
+        return JsonValue(std::nullopt, std::move(path), sink_);
     }
-    auto it = value_->find(key);
-    return JsonValue(it == value_->end() ? nullptr : &*it, childPath, sink_);
+    simdjson::dom::element member;
+    if (object.at_key(key).get(member) != simdjson::SUCCESS) return JsonValue(std::nullopt, std::move(path), sink_);
+    return JsonValue(member, std::move(path), sink_);
 }
 
 std::vector<JsonValue> JsonValue::items() const {
     std::vector<JsonValue> out;
     if (!present()) return out;
-    if (!value_->is_array()) {
+    simdjson::dom::array array;
+    if (value_->get(array) != simdjson::SUCCESS) {
         error(std::string("expected a list, got ") + typeName(*value_));
         return out;
     }
-    for (std::size_t i = 0; i < value_->size(); ++i)
-        out.emplace_back(&(*value_)[i], path_ + "[" + std::to_string(i) + "]", sink_);
+    out.reserve(array.size());
+    std::size_t i = 0;
+    for (simdjson::dom::element item : array)
+        out.emplace_back(item, path_ + "[" + std::to_string(i++) + "]", sink_);
     return out;
 }
 
@@ -57,20 +78,22 @@ std::optional<std::string> JsonValue::string(bool required) const {
         if (required) error("is required");
         return std::nullopt;
     }
-    if (!value_->is_string()) {
+    std::string_view text;
+    if (value_->get(text) != simdjson::SUCCESS) {
         error(std::string("expected a string, got ") + typeName(*value_));
         return std::nullopt;
     }
-    return value_->get<std::string>();
+    return std::string(text);
 }
 
 std::optional<bool> JsonValue::boolean() const {
     if (!present()) return std::nullopt;
-    if (!value_->is_boolean()) {
+    bool value = false;
+    if (value_->get(value) != simdjson::SUCCESS) {
         error(std::string("expected a boolean, got ") + typeName(*value_));
         return std::nullopt;
     }
-    return value_->get<bool>();
+    return value;
 }
 
 std::optional<std::int64_t> JsonValue::integer(bool required) const {
@@ -78,22 +101,25 @@ std::optional<std::int64_t> JsonValue::integer(bool required) const {
         if (required) error("is required");
         return std::nullopt;
     }
-    if (!value_->is_number_integer()) {
-        error(std::string("expected an integer, got ") + typeName(*value_));
-        return std::nullopt;
-    }
-    return value_->get<std::int64_t>();
+    std::int64_t value = 0;
+    if (value_->get(value) == simdjson::SUCCESS) return value;
+    if (value_->is_uint64()) return std::numeric_limits<std::int64_t>::max();
+    error(std::string("expected an integer, got ") + typeName(*value_));
+    return std::nullopt;
 }
 
 std::map<std::string, std::string> JsonValue::stringMap() const {
     std::map<std::string, std::string> out;
     if (!present()) return out;
-    if (!value_->is_object()) {
+    simdjson::dom::object object;
+    if (value_->get(object) != simdjson::SUCCESS) {
         error(std::string("expected an object of strings, got ") + typeName(*value_));
         return out;
     }
-    for (const auto& [key, value] : value_->items()) {
-        if (auto s = (*this)[key].string()) out.emplace(key, *s);
+    for (simdjson::dom::key_value_pair member : object) {
+        JsonValue value(member.value, childPath(path_, member.key), sink_);
+        // The last of duplicate keys wins, as encoding/json decodes them.
+        if (auto s = value.string()) out.insert_or_assign(std::string(member.key), std::move(*s));
     }
     return out;
 }
@@ -101,7 +127,7 @@ std::map<std::string, std::string> JsonValue::stringMap() const {
 std::vector<std::string> JsonValue::strings() const {
     std::vector<std::string> out;
     for (const auto& item : items())
-        if (auto s = item.string()) out.push_back(*s);
+        if (auto s = item.string()) out.push_back(std::move(*s));
     return out;
 }
 

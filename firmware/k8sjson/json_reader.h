@@ -1,6 +1,7 @@
-// A read-only view of one JSON value that knows its path in the document
-// ("spec.ports[0].targetPort"), so every type or value error can name it.
-// Absent and null read alike, as the Kubernetes API treats them.
+// A read-only view of one JSON value (a simdjson DOM element) that knows its
+// path in the document ("spec.ports[0].targetPort"), so every type or value
+// error can name it. Absent and null read alike, as the Kubernetes API treats
+// them. Internal to k8sjson: simdjson.h stays out of the public header.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "common/input_error.h"
 
@@ -27,12 +28,14 @@ struct ErrorSink {
 
 class JsonValue {
 public:
-    JsonValue(const nlohmann::json* value, std::string path, const ErrorSink* sink)
+    // `value` empty: the member is absent.
+    JsonValue(std::optional<simdjson::dom::element> value, std::string path, const ErrorSink* sink)
         : value_(value), path_(std::move(path)), sink_(sink) {}
 
-    bool present() const { return value_ != nullptr && !value_->is_null(); }
+    bool present() const { return value_.has_value() && !value_->is_null(); }
     const std::string& path() const { return path_; }
-    const nlohmann::json& raw() const { return *value_; }
+    bool isString() const { return present() && value_->is_string(); }
+    bool isInteger() const { return present() && (value_->is_int64() || value_->is_uint64()); }
 
     // A member; absent when missing. An error when this is present but not an object.
     JsonValue operator[](std::string_view key) const;
@@ -43,6 +46,7 @@ public:
     // otherwise when present, or when absent and `required`.
     std::optional<std::string> string(bool required = false) const;
     std::optional<bool> boolean() const;
+    // An integer beyond int64 reads as INT64_MAX, so range checks name it.
     std::optional<std::int64_t> integer(bool required = false) const;
     // An object of strings (labels, annotations).
     std::map<std::string, std::string> stringMap() const;
@@ -51,7 +55,7 @@ public:
     void error(std::string message) const;
 
 private:
-    const nlohmann::json* value_;
+    std::optional<simdjson::dom::element> value_;
     std::string path_;
     const ErrorSink* sink_;
 };

@@ -1,26 +1,24 @@
 #include <algorithm>
 
-#include "k8sjson/k8sjson.h"
+#include "k8sjson/object_reader.h"
 #include "k8sjson/readers.h"
 
 namespace nodeplane::k8sjson {
 
 namespace {
 
-struct KindInfo {
-    const char* apiVersion;
-    const char* kind;
-    bool namespaced;
+constexpr KindInfo kKinds[] = {
+    {Kind::Service, "v1", "Service", true},
+    {Kind::EndpointSlice, "discovery.k8s.io/v1", "EndpointSlice", true},
+    {Kind::Node, "v1", "Node", false},
+    {Kind::Namespace, "v1", "Namespace", false},
+    {Kind::Pod, "v1", "Pod", true},
+    {Kind::NetworkPolicy, "networking.k8s.io/v1", "NetworkPolicy", true},
 };
 
-constexpr KindInfo kKinds[] = {
-    {"v1", "Service", true},
-    {"discovery.k8s.io/v1", "EndpointSlice", true},
-    {"v1", "Node", false},
-    {"v1", "Namespace", false},
-    {"v1", "Pod", true},
-    {"networking.k8s.io/v1", "NetworkPolicy", true},
-};
+std::string describe(std::string_view apiVersion, std::string_view kind) {
+    return "'" + std::string(apiVersion) + " " + std::string(kind) + "'";
+}
 
 // Reads metadata.namespace and metadata.name into the model object; a
 // namespaced object without a namespace is in "default", as kubectl applies it.
@@ -40,7 +38,7 @@ template <typename T>
 void readOne(const JsonValue& root, const KindInfo& info, ErrorSink& sink, std::vector<T>& into,
              void (*reader)(const JsonValue&, T&)) {
     T object;
-    std::string label = info.kind;
+    std::string label = info.name;
     std::size_t before = sink.errors->size();
     // Errors about the name itself are reported before the object has one.
     readIdentity(root, object, info.namespaced, label);
@@ -51,71 +49,79 @@ void readOne(const JsonValue& root, const KindInfo& info, ErrorSink& sink, std::
     if (sink.errors->size() == before) into.push_back(std::move(object));
 }
 
-void readObject(const JsonValue& root, ErrorSink& sink, Objects& out) {
-    sink.object.clear();
+// The object's own kind and apiVersion, both required.
+const KindInfo* ownKind(const JsonValue& root) {
     auto apiVersion = root["apiVersion"].string(true);
     auto kind = root["kind"].string(true);
-    if (!apiVersion || !kind) return;
-    const auto* info = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindInfo& k) {
-        return *kind == k.kind && *apiVersion == k.apiVersion;
-    });
-    if (info == std::end(kKinds)) {
-        root["kind"].error("'" + *apiVersion + " " + *kind + "' is not a kind nodeplane reads");
-        return;
-    }
-    std::string k = info->kind;
-    if (k == "Service") readOne(root, *info, sink, out.services, readService);
-    else if (k == "EndpointSlice") readOne(root, *info, sink, out.endpointSlices, readEndpointSlice);
-    else if (k == "Node") readOne(root, *info, sink, out.nodes, readNode);
-    else if (k == "Namespace") readOne(root, *info, sink, out.namespaces, readNamespace);
-    else if (k == "Pod") readOne(root, *info, sink, out.pods, readPod);
-    else readOne(root, *info, sink, out.networkPolicies, readNetworkPolicy);
+    if (!apiVersion || !kind) return nullptr;
+    const KindInfo* info = findKind(*apiVersion, *kind);
+    if (!info) root["kind"].error(describe(*apiVersion, *kind) + " is not a kind nodeplane reads");
+    return info;
 }
 
-bool isList(const nlohmann::json& doc) {
-    if (!doc.is_object()) return false;
-    auto kind = doc.find("kind");
-    if (kind == doc.end() || !kind->is_string()) return doc.contains("items");
-    const auto& k = kind->get_ref<const std::string&>();
-    return k.size() >= 4 && k.compare(k.size() - 4, 4, "List") == 0;
+// Absent, or the string `expected`; an error otherwise.
+bool matches(const JsonValue& v, std::string_view expected, const char* what) {
+    if (!v.present()) return true;
+    auto text = v.string();
+    if (!text) return false;
+    if (*text == expected) return true;
+    v.error("'" + *text + "' does not match the expected " + what + " '" + std::string(expected) + "'");
+    return false;
+}
+
+const KindInfo* kindOf(const JsonValue& root, const KindRule& rule) {
+    using Source = KindRule::Source;
+    JsonValue kind = root["kind"];
+    JsonValue apiVersion = root["apiVersion"];
+    if (rule.source == Source::Known) {
+        const KindInfo& expected = *rule.expected;
+        bool ok = matches(kind, expected.name, "kind");
+        ok = matches(apiVersion, expected.apiVersion, "apiVersion") && ok;
+        return ok ? &expected : nullptr;
+    }
+    if (rule.source == Source::List && !kind.present() && !apiVersion.present()) {
+        // The API server leaves kind and apiVersion out of a typed list's items.
+        if (!rule.expected) kind.error("is required: " + rule.listName + " is not a list of a kind nodeplane reads");
+        return rule.expected;
+    }
+    const KindInfo* info = ownKind(root);
+    if (info && rule.source == Source::List && rule.expected && info != rule.expected) {
+        kind.error(describe(info->apiVersion, info->name) + " does not match the list's kind '" + rule.listName +
+                   "'");
+        return nullptr;
+    }
+    return info;
 }
 
 }  // namespace
 
-Parsed parseJson(const nlohmann::json& document, const std::string& source) {
-    Parsed parsed;
-    ErrorSink sink{source, "", &parsed.errors};
-    JsonValue root(&document, "", &sink);
-    if (!document.is_object()) {
-        sink.add("", "expected a Kubernetes object or List");
-        return parsed;
-    }
-    if (!isList(document)) {
-        readObject(root, sink, parsed.objects);
-        return parsed;
-    }
-    JsonValue items = root["items"];
-    if (!items.present()) items.error("is required in a List");
-    for (const auto& item : items.items()) {
-        // Paths of list members start at their index, so an error reads
-        // "items[3].spec.ports[0].port".
-        JsonValue member(&item.raw(), item.path(), &sink);
-        readObject(member, sink, parsed.objects);
-    }
-    return parsed;
+const KindInfo& infoOf(Kind kind) {
+    return *std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindInfo& k) { return k.kind == kind; });
 }
 
-Parsed parseText(std::string_view text, const std::string& source) {
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        Parsed parsed;
-        parsed.errors.push_back(InputError{source, 0, 0, "", "",
-                                           "not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what()});
-        return parsed;
+const KindInfo* findKind(std::string_view apiVersion, std::string_view kind) {
+    const auto* info = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindInfo& k) {
+        return kind == k.name && apiVersion == k.apiVersion;
+    });
+    return info == std::end(kKinds) ? nullptr : info;
+}
+
+std::string_view kindName(Kind kind) { return infoOf(kind).name; }
+
+std::string_view apiVersionOf(Kind kind) { return infoOf(kind).apiVersion; }
+
+void readObject(const JsonValue& root, const KindRule& rule, ErrorSink& sink, Objects& out) {
+    sink.object.clear();
+    const KindInfo* info = kindOf(root, rule);
+    if (!info) return;
+    switch (info->kind) {
+        case Kind::Service: readOne(root, *info, sink, out.services, readService); break;
+        case Kind::EndpointSlice: readOne(root, *info, sink, out.endpointSlices, readEndpointSlice); break;
+        case Kind::Node: readOne(root, *info, sink, out.nodes, readNode); break;
+        case Kind::Namespace: readOne(root, *info, sink, out.namespaces, readNamespace); break;
+        case Kind::Pod: readOne(root, *info, sink, out.pods, readPod); break;
+        case Kind::NetworkPolicy: readOne(root, *info, sink, out.networkPolicies, readNetworkPolicy); break;
     }
-    return parseJson(document, source);
 }
 
 void appendTo(state::Model& model, Objects objects) {

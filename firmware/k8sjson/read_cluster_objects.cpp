@@ -77,6 +77,12 @@ void readPod(const JsonValue& root, state::Pod& out) {
         }
     }
     JsonValue status = root["status"];
+    // A finished pod keeps status.podIPs, but its sandbox is gone and the
+    // CNI has released the IPs for reuse: left in, a new pod's IP would read
+    // as this one's too (in policy sets, for the snapshot's unique pod IPs).
+    // kube-proxy and the EndpointSlice controller ignore such pods alike.
+    auto phase = status["phase"].string();
+    if (phase && (*phase == "Succeeded" || *phase == "Failed")) return;
     if (status["podIPs"].present()) {
         for (const auto& item : status["podIPs"].items())
             if (auto ip = readIp(item["ip"])) out.podIPs.push_back(*ip);

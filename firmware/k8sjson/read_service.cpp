@@ -60,7 +60,7 @@ std::optional<state::ServicePort> readServicePort(const JsonValue& v) {
     p.port = *port;
     // An absent or 0 targetPort means "same as port" (API default).
     auto target = v["targetPort"];
-    bool zero = target.present() && target.raw().is_number_integer() && target.raw().get<std::int64_t>() == 0;
+    bool zero = target.isInteger() && target.integer() == 0;
     if (!target.present() || zero) {
         p.targetPort = p.port;
     } else if (auto ref = readPortRef(target)) {
