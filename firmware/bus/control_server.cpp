@@ -31,7 +31,7 @@ const sd_bus_vtable ControlServer::kVtable[] = {
                                      SD_BUS_PARAM(appliedUsec) SD_BUS_PARAM(lastRefusedReload)
                                          SD_BUS_PARAM(pendingInterfaces) SD_BUS_PARAM(interfaces)
                                              SD_BUS_PARAM(maps) SD_BUS_PARAM(stats) SD_BUS_PARAM(conntrack)
-                                                 SD_BUS_PARAM(drain),
+                                                 SD_BUS_PARAM(drain) SD_BUS_PARAM(feed),
                              &ControlServer::onGetStatus, 0),
     // Flags 0: on the system bus sd-bus lets only a caller with
     // CAP_SYS_ADMIN (or our own uid, root) through, on top of the bus

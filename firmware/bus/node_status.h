@@ -73,6 +73,28 @@ struct DrainOutcome {
     DrainStatus drain;
 };
 
+// The API server as a state source ([state] source = "kubernetes"); all
+// zero with a snapshot source.
+struct StateFeedStatus {
+    // Forwarding on a state the API server has not confirmed: booted from the
+    // last-known snapshot, or the API server has not answered since.
+    bool degraded = false;
+    std::string degradedReason;  // "" when not degraded
+    bool servingLastKnown = false;  // the applied state came from the last-known snapshot
+    bool synced = false;            // every kind listed since the daemon started
+    bool connected = false;         // the last request of every kind succeeded
+    std::string lastError;          // the last failure talking to the API server; "" when none
+    std::uint64_t lastContactUsec = 0;     // CLOCK_REALTIME microseconds of the last answer; 0: never
+    std::string lastKnownPath;             // [kubernetes] last-known
+    std::uint64_t lastKnownSavedUsec = 0;  // when it was last written; 0: not by this daemon
+    std::uint64_t relists = 0;
+    std::uint64_t watchRestarts = 0;
+    std::uint64_t events = 0;
+    std::uint64_t errors = 0;
+
+    bool operator==(const StateFeedStatus&) const = default;
+};
+
 struct NodeStatus {
     std::string node;
     std::string stateSource;  // "snapshot" | "kubernetes"
@@ -93,6 +115,7 @@ struct NodeStatus {
     std::vector<StatCounter> stats;
     ConntrackPressure conntrack;
     DrainStatus drain;
+    StateFeedStatus feed;
 
     bool operator==(const NodeStatus&) const = default;
 };

@@ -67,6 +67,33 @@ int readPressure(sd_bus_message* m, ConntrackPressure& c) {
     return sd_bus_message_exit_container(m);
 }
 
+int appendFeed(sd_bus_message* m, const StateFeedStatus& f) {
+    return sd_bus_message_append(m, "(bsbbbststtttt)", static_cast<int>(f.degraded), f.degradedReason.c_str(),
+                                 static_cast<int>(f.servingLastKnown), static_cast<int>(f.synced),
+                                 static_cast<int>(f.connected), f.lastError.c_str(), f.lastContactUsec,
+                                 f.lastKnownPath.c_str(), f.lastKnownSavedUsec, f.relists, f.watchRestarts, f.events,
+                                 f.errors);
+}
+
+int readFeed(sd_bus_message* m, StateFeedStatus& f) {
+    int degraded = 0, lastKnown = 0, synced = 0, connected = 0;
+    const char* reason = nullptr;
+    const char* error = nullptr;
+    const char* path = nullptr;
+    int r = sd_bus_message_read(m, "(bsbbbststtttt)", &degraded, &reason, &lastKnown, &synced, &connected, &error,
+                                &f.lastContactUsec, &path, &f.lastKnownSavedUsec, &f.relists, &f.watchRestarts,
+                                &f.events, &f.errors);
+    if (r < 0) return r;
+    f.degraded = degraded != 0;
+    f.degradedReason = reason;
+    f.servingLastKnown = lastKnown != 0;
+    f.synced = synced != 0;
+    f.connected = connected != 0;
+    f.lastError = error;
+    f.lastKnownPath = path;
+    return 0;
+}
+
 int readInterface(sd_bus_message* m, InterfaceStatus& i) {
     const char* name = nullptr;
     const char* role = nullptr;
@@ -107,7 +134,8 @@ int appendStatus(sd_bus_message* m, const NodeStatus& s) {
 
     if ((r = appendCounters(m, s.stats)) < 0) return r;
     if ((r = appendPressure(m, s.conntrack)) < 0) return r;
-    return appendDrain(m, s.drain);
+    if ((r = appendDrain(m, s.drain)) < 0) return r;
+    return appendFeed(m, s.feed);
 }
 
 namespace {
@@ -159,7 +187,8 @@ int readAll(sd_bus_message* m, NodeStatus& s) {
 
     if ((r = readCounters(m, s.stats)) < 0) return r;
     if ((r = readPressure(m, s.conntrack)) < 0) return r;
-    return readDrain(m, s.drain);
+    if ((r = readDrain(m, s.drain)) < 0) return r;
+    return readFeed(m, s.feed);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 
 namespace nodeplane::bus {
 
-inline constexpr const char* kStatusSignature = "ssssbttsasa(sisastttt)a(ssuu)a(st)(uuutttta(st)s)(bbasttu)";
+inline constexpr const char* kStatusSignature = "ssssbttsasa(sisastttt)a(ssuu)a(st)(uuutttta(st)s)(bbasttu)(bsbbbststtttt)";
 
 // Appends the out arguments to a method return; a negative errno on failure.
 int appendStatus(sd_bus_message* message, const NodeStatus& status);

@@ -21,6 +21,7 @@ public:
         }
         if (in_.conntrack) conntrack();
         if (in_.daemon) daemon();
+        if (in_.feed) feed();
         observe();
         text_.gauge("nodeplane_metrics_collect_errors", "Datapath reads that failed during this scrape.",
                     {{{}, errors_}});
@@ -113,6 +114,31 @@ private:
         text_.counter("nodeplane_conntrack_aged_out_total", "Conntrack entries removed by ageing.", {{{}, p.agedOut}});
         text_.gauge("nodeplane_conntrack_gc_duration_seconds", "How long the last conntrack ageing pass took.",
                     {{{}, double(p.lastGcDurationUsec) / 1e6}});
+    }
+
+    void feed() {
+        const bus::StateFeedStatus& f = *in_.feed;
+        auto flag = [](bool b) { return std::uint64_t{b ? 1u : 0u}; };
+        text_.gauge("nodeplane_state_degraded",
+                    "1 while the node forwards on a state the API server has not confirmed (last-known, or no answer).",
+                    {{{}, flag(f.degraded)}});
+        text_.gauge("nodeplane_state_serving_last_known",
+                    "1 while the applied state is the last-known snapshot rather than the API server's.",
+                    {{{}, flag(f.servingLastKnown)}});
+        text_.gauge("nodeplane_kubernetes_synced", "1 once every watched kind has been listed.", {{{}, flag(f.synced)}});
+        text_.gauge("nodeplane_kubernetes_connected", "1 while the last request of every watched kind succeeded.",
+                    {{{}, flag(f.connected)}});
+        text_.gauge("nodeplane_kubernetes_last_contact_timestamp_seconds",
+                    "When the API server last answered (Unix time; 0: never).", {{{}, double(f.lastContactUsec) / 1e6}});
+        text_.gauge("nodeplane_kubernetes_last_known_saved_timestamp_seconds",
+                    "When the last-known snapshot was last written (Unix time; 0: not by this daemon).",
+                    {{{}, double(f.lastKnownSavedUsec) / 1e6}});
+        text_.counter("nodeplane_kubernetes_relists_total", "Lists of a kind again after a 410 Gone (not the first).",
+                      {{{}, f.relists}});
+        text_.counter("nodeplane_kubernetes_watch_restarts_total", "Watches started again after they ended.",
+                      {{{}, f.watchRestarts}});
+        text_.counter("nodeplane_kubernetes_events_total", "Watch events received.", {{{}, f.events}});
+        text_.counter("nodeplane_kubernetes_errors_total", "Failed requests to the API server.", {{{}, f.errors}});
     }
 
     void daemon() {

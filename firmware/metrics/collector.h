@@ -50,6 +50,8 @@ struct MetricsInputs {
     // The flow stream (flowstream::StreamServer): clients now, flows lost.
     std::optional<std::uint64_t> observeClients;
     std::optional<std::uint64_t> observeFlowsLost;
+    // The API server as the state source; null with a snapshot source.
+    const bus::StateFeedStatus* feed = nullptr;
 };
 
 // The whole answer to GET /metrics. A datapath read that fails leaves its

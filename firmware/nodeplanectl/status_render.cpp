@@ -5,6 +5,7 @@
 
 #include "common/rfc3339.h"
 #include "nodeplanectl/drain_render.h"
+#include "nodeplanectl/feed_render.h"
 #include "nodeplanectl/text_table.h"
 
 namespace nodeplane::ctl {
@@ -147,7 +148,7 @@ nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
 
     ordered_json appliedAtJson = nullptr;
     if (status.appliedUsec != 0) appliedAtJson = formatRfc3339Millis(appliedAt(status));
-    return ordered_json{{"node", status.node},
+    ordered_json out{{"node", status.node},
                         {"phase", status.phase},
                         {"healthy", status.healthy},
                         {"stateSource", status.stateSource},
@@ -162,6 +163,8 @@ nlohmann::ordered_json statusToJson(const bus::NodeStatus& status) {
                         {"stats", std::move(stats)},
                         {"conntrack", conntrackJson(status.conntrack)},
                         {"drain", drainToJson(status.drain)}};
+    if (status.stateSource == "kubernetes") out["kubernetes"] = feedToJson(status.feed);
+    return out;
 }
 
 std::string statusToText(const bus::NodeStatus& status, system_clock::time_point now) {
@@ -171,6 +174,7 @@ std::string statusToText(const bus::NodeStatus& status, system_clock::time_point
     text += "Node:     " + status.node + "\n";
     text += "Phase:    " + status.phase + (status.healthy ? " (healthy)" : " (not healthy)") + "\n";
     text += "State:    " + source + "\n";
+    if (status.stateSource == "kubernetes") text += feedToText(status.feed, now);
     text += "Applied:  " + appliedLine(status, now) + "\n";
     text += "Drain:    " + drainToText(status.drain, now) + "\n";
     if (!status.pendingInterfaces.empty())

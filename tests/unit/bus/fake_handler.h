@@ -40,6 +40,19 @@ inline NodeStatus sampleStatus() {
     s.conntrack.agedOutByState = {{"syn-sent", 2}, {"established", 1}, {"closing", 9}, {"unreplied", 4},
                                   {"replied", 1}};
     s.conntrack.lastGcError = "Failed to walk np_conntrack_v2: Permission denied";
+    s.feed.degraded = true;
+    s.feed.degradedReason = "serving the last-known state: the API server has not answered";
+    s.feed.servingLastKnown = true;
+    s.feed.synced = false;
+    s.feed.connected = false;
+    s.feed.lastError = "Pods: list: Couldn't connect to server";
+    s.feed.lastContactUsec = 1714564790000000;
+    s.feed.lastKnownPath = "/var/lib/nodeplane/last-known.toml";
+    s.feed.lastKnownSavedUsec = 1714564780000000;
+    s.feed.relists = 3;
+    s.feed.watchRestarts = 11;
+    s.feed.events = 123456;
+    s.feed.errors = 7;
     return s;
 }
 

@@ -192,6 +192,7 @@ TEST(StatusRender, TextForADaemonThatIsStarting) {
         "Node:     node-b\n"
         "Phase:    starting (not healthy)\n"
         "State:    kubernetes\n"
+        "API:      not synced, not connected, no answer yet (0 relists, 0 watch restarts, 0 events, 0 errors)\n"
         "Applied:  nothing applied yet\n"
         "Drain:    not drained\n"
         "\n"
@@ -206,6 +207,34 @@ TEST(StatusRender, TextForADaemonThatIsStarting) {
         "  Ageing:    every 0 s, no pass yet\n"
         "  Aged out:  0\n";
     STRCMP_EQUAL(expected, statusToText(s, kNow).c_str());
+}
+
+TEST(StatusRender, KubernetesSourceShowsTheFeedAndWhyItIsDegraded) {
+    NodeStatus s = sampleStatus();
+    s.stateSource = "kubernetes";
+    s.statePath = "/etc/nodeplane/kubeconfig";
+    const std::string text = statusToText(s, kNow);
+    const char* expected =
+        "State:    kubernetes /etc/nodeplane/kubeconfig\n"
+        "API:      not synced, not connected, last answer 10 s ago (3 relists, 11 watch restarts, 123456 events, "
+        "7 errors)\n"
+        "API error: Pods: list: Couldn't connect to server\n"
+        "Degraded: serving the last-known state: the API server has not answered\n"
+        "Saved:    /var/lib/nodeplane/last-known.toml 20 s ago\n"
+        "Applied:  ";
+    CHECK_TEXT(text.find(expected) != std::string::npos, text.c_str());
+
+    auto json = statusToJson(s);
+    const auto& k = json.at("kubernetes");
+    CHECK_TRUE(k.at("degraded").get<bool>());
+    CHECK_TRUE(k.at("servingLastKnown").get<bool>());
+    CHECK_FALSE(k.at("synced").get<bool>());
+    STRCMP_EQUAL("2024-05-01T11:59:50.000Z", k.at("lastContact").get<std::string>().c_str());
+    STRCMP_EQUAL("2024-05-01T11:59:40.000Z", k.at("lastKnownSaved").get<std::string>().c_str());
+    LONGS_EQUAL(123456, k.at("events").get<long>());
+    // A snapshot node has no feed to show.
+    CHECK_FALSE(statusToJson(sampleStatus()).contains("kubernetes"));
+    CHECK(statusToText(sampleStatus(), kNow).find("API:") == std::string::npos);
 }
 
 TEST(StatusRender, FillPercentRoundsToOneDecimal) {

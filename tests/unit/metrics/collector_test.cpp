@@ -133,6 +133,35 @@ TEST(Collector, AFailedReadLeavesOnlyItsFamiliesOut) {
     CHECK(has(text, "nodeplane_metrics_collect_errors 2"));
 }
 
+TEST(Collector, TheApiServerFeedWhenItIsTheStateSource) {
+    MetricsInputs inputs;
+    bus::StateFeedStatus feed;
+    feed.degraded = true;
+    feed.servingLastKnown = true;
+    feed.connected = false;
+    feed.synced = false;
+    feed.lastContactUsec = 1714564790500000;
+    feed.lastKnownSavedUsec = 1714564780000000;
+    feed.relists = 4;
+    feed.watchRestarts = 9;
+    feed.events = 1234;
+    feed.errors = 6;
+    inputs.feed = &feed;
+    std::string text = renderMetrics(inputs);
+    CHECK(has(text, "nodeplane_state_degraded 1"));
+    CHECK(has(text, "nodeplane_state_serving_last_known 1"));
+    CHECK(has(text, "nodeplane_kubernetes_synced 0"));
+    CHECK(has(text, "nodeplane_kubernetes_connected 0"));
+    CHECK(has(text, "nodeplane_kubernetes_last_contact_timestamp_seconds 1714564790.5"));
+    CHECK(has(text, "nodeplane_kubernetes_last_known_saved_timestamp_seconds 1714564780"));
+    CHECK(has(text, "nodeplane_kubernetes_relists_total 4"));
+    CHECK(has(text, "nodeplane_kubernetes_watch_restarts_total 9"));
+    CHECK(has(text, "nodeplane_kubernetes_events_total 1234"));
+    CHECK(has(text, "nodeplane_kubernetes_errors_total 6"));
+    // Without a feed (a snapshot node) the families are left out.
+    CHECK_FALSE(has(renderMetrics(MetricsInputs{}), "nodeplane_state_degraded"));
+}
+
 TEST(Collector, NothingButTheErrorGaugeWithoutInputs) {
     STRCMP_EQUAL("# HELP nodeplane_metrics_collect_errors Datapath reads that failed during this scrape.\n"
                  "# TYPE nodeplane_metrics_collect_errors gauge\n"
