@@ -43,9 +43,6 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::LoadedConfig config, std:
 
 Status Daemon::start() {
     const auto& cfg = config_.config;
-    if (cfg.state.source == config::StateSource::Kubernetes)
-        return Error::logical("[state] source = \"kubernetes\" is not available in this version; use \"snapshot\"");
-
     sd_event* loop = nullptr;
     if (int r = sd_event_default(&loop); r < 0) return Error::fromErrno(r, "Failed to create the event loop");
     loop_.reset(loop);
@@ -153,8 +150,18 @@ Status Daemon::start() {
     startShutdownInhibitor();
     // Before the first state, so its flows are named and logged.
     if (auto st = startObservability(); !st) return st;
-    if (auto st = watchSnapshot(); !st) return st;
-    (void)loadAndApply("start");
+    if (cfg.state.source == config::StateSource::Kubernetes) {
+        // The first state arrives from the feed (or the last-known snapshot) on the loop.
+        auto source = KubeStateSource::start(
+            loop_.get(), cfg,
+            [this](const state::Model& model, InputErrors errors, const state::SnapshotChanges& changes,
+                   const StateOrigin& origin) { return applyState(model, std::move(errors), changes, origin); });
+        if (!source) return source.error();
+        kubeSource_ = std::move(source).value();
+    } else {
+        if (auto st = watchSnapshot(); !st) return st;
+        (void)loadAndApply("start");
+    }
     // External interfaces are attached even before a first state, so the node
     // is ready for traffic the moment the state arrives.
     reconcileNow();
@@ -222,17 +229,27 @@ std::vector<std::string> Daemon::externalInterfaceNames() const {
 }
 
 Result<std::string> Daemon::loadAndApply(const char* why) {
+    if (kubeSource_) return kubeSource_->applyNow(why);
     const auto& path = config_.config.state.snapshot;
     const auto began = std::chrono::steady_clock::now();
     // Only the files that changed since the last load are parsed again.
     const auto& loaded = snapshots_.load(path);
-    uncompiled_.add(snapshots_.lastChanges());
-    if (snapshots_.lastChanges().policyInputs()) policyInputsChanged_ = true;
+    const std::string detail = std::to_string(snapshots_.lastParsed()) + " of " +
+                               std::to_string(loaded.files.size()) + " files parsed";
+    return applyState(loaded.model, loaded.errors, snapshots_.lastChanges(), {path, detail, why, began});
+}
+
+Result<std::string> Daemon::applyState(const state::Model& model, InputErrors errors,
+                                       const state::SnapshotChanges& changes, const StateOrigin& origin) {
+    const auto& path = origin.name;
+    const char* why = origin.why;
+    const auto began = origin.began;
+    uncompiled_.add(changes);
+    if (changes.policyInputs()) policyInputsChanged_ = true;
     const auto parsed = std::chrono::steady_clock::now();
-    InputErrors errors = loaded.errors;
-    if (errors.empty() && loaded.model.node != config_.config.node.name) {
+    if (errors.empty() && model.node != config_.config.node.name) {
         errors.push_back({path, 0, 0, "", "node",
-                          "the snapshot is for node '" + loaded.model.node + "', but this is node '" +
+                          "the state is for node '" + model.node + "', but this is node '" +
                               config_.config.node.name + "' ([node] name)"});
     }
     compiler::CompileResult compiled;
@@ -243,17 +260,17 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     // compiled form; valid until the next compile.
     const compiler::ServicesResult* services = nullptr;
     if (errors.empty()) {
-        adoptEndpointIdsOnce(loaded.model, datapath_->localEndpoints(), endpointIds_);
-        compiled = compiler::compileNode(loaded.model, {.maxLocalEndpoints = config_.config.datapath.maxLocalEndpoints},
+        adoptEndpointIdsOnce(model, datapath_->localEndpoints(), endpointIds_);
+        compiled = compiler::compileNode(model, {.maxLocalEndpoints = config_.config.datapath.maxLocalEndpoints},
                                          endpointIds_);
-        services = &serviceCompiler_.compile(loaded.model,
+        services = &serviceCompiler_.compile(model,
                                              {.maxBackendEntries = config_.config.datapath.maxBackendEntries,
                                               .maxServices = config_.config.datapath.maxServices},
                                              touched ? &*touched : nullptr);
         uncompiled_ = state::SnapshotChanges{};
         errors = compiled.errors;
         errors.insert(errors.end(), services->errors.begin(), services->errors.end());
-        if (errors.empty()) errors = compilePolicy(loaded.model, compiled.desired);
+        if (errors.empty()) errors = compilePolicy(model, compiled.desired);
         for (auto& e : errors)
             if (e.file.empty()) e.file = path;
         for (const auto& w : services->warnings) spdlog::warn("{}", w.toString());
@@ -264,7 +281,7 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     }
     if (!errors.empty()) {
         lastRefusal_ = formatInputErrors(errors);
-        spdlog::error("Snapshot refused ({}), keeping {}:\n{}", why,
+        spdlog::error("State refused ({}, {}), keeping {}:\n{}", why, path,
                       generation_ ? "generation " + std::to_string(generation_) : std::string("no state"),
                       lastRefusal_);
         notifier_.status(summary());
@@ -278,25 +295,25 @@ Result<std::string> Daemon::loadAndApply(const char* why) {
     // so it must not fail /healthz (docs/operations.md, Health checks).
     pendingChange_.notice(began);
     applyPolicyAndEndpoints();
-    if (applyServices(*services, loaded.model)) {
+    if (applyServices(*services, model)) {
         pendingChange_.applied();
         appliedAt_ = std::chrono::system_clock::now();
         syncServiceHealth(services->desired);
     }
     if (flowReporting_) {
-        flowReporting_->stateApplied(loaded.model);
+        flowReporting_->stateApplied(model);
         flowReporting_->counters().applySeconds.observe(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     }
     ++generation_;
     auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
-    spdlog::info("Applied generation {} ({}): {} local endpoints on {} pod interfaces; {} of {} files parsed "
-                 "({:.1f} ms), {} of {} services compiled ({:.1f} ms), applied in {:.1f} ms",
-                 generation_, why, desired_->localEndpoints.size(), desired_->podInterfaces.size(),
-                 snapshots_.lastParsed(), loaded.files.size(), ms(began, parsed), serviceCompiler_.lastCompiled(),
-                 loaded.model.services.size(), ms(parsed, compiledAt), ms(compiledAt, std::chrono::steady_clock::now()));
+    spdlog::info("Applied generation {} ({}, {}): {} local endpoints on {} pod interfaces; {} ({:.1f} ms), "
+                 "{} of {} services compiled ({:.1f} ms), applied in {:.1f} ms",
+                 generation_, why, path, desired_->localEndpoints.size(), desired_->podInterfaces.size(),
+                 origin.detail, ms(began, parsed), serviceCompiler_.lastCompiled(), model.services.size(),
+                 ms(parsed, compiledAt), ms(compiledAt, std::chrono::steady_clock::now()));
     updatePhase();
-    updateNodeDrain(loaded.model);
+    updateNodeDrain(model);
     return "applied generation " + std::to_string(generation_);
 }
 

@@ -20,6 +20,7 @@
 #include "daemon/conntrack_gc_timer.h"
 #include "daemon/drain.h"
 #include "daemon/flow_reporting.h"
+#include "daemon/kube_state_source.h"
 #include "daemon/kernel_adapters.h"
 #include "daemon/lifecycle.h"
 #include "daemon/policy_reconciler.h"
@@ -80,9 +81,14 @@ private:
     Status startObservability();
     std::string renderMetrics() const;
 
-    // Reads the snapshot and applies it, or refuses it whole and keeps the
-    // last good state. Returns the refusal.
+    // Reads the snapshot (or takes the API server's state) and applies it,
+    // or refuses it whole and keeps the last good state. Returns the refusal.
     Result<std::string> loadAndApply(const char* why);
+    // The one path every state takes to the datapath, whatever its source:
+    // compile, refuse whole on any error, else apply. `changes` are what
+    // differs from the state given last (valid or not).
+    Result<std::string> applyState(const state::Model& model, InputErrors errors,
+                                   const state::SnapshotChanges& changes, const StateOrigin& origin);
     Result<std::string> reloadConfig();
     // Plans and applies the services compiled last: only those that changed
     // when the last plan and the maps allow it, else all of them.
@@ -145,6 +151,7 @@ private:
     std::unique_ptr<ConntrackGcTimer> conntrackGc_;
     ServiceIds serviceIds_;
     std::unique_ptr<SnapshotWatcher> snapshotWatcher_;
+    std::unique_ptr<KubeStateSource> kubeSource_;  // [state] source = "kubernetes"
     std::unique_ptr<health::HttpListener> health_;
     std::unique_ptr<health::ServiceHealthServers> serviceHealth_;
     // A valid state not yet fully in the maps (a write the kernel refused):

@@ -50,6 +50,11 @@ std::string Daemon::renderMetrics() const {
         inputs.observeClients = flowReporting_->stream().watchingClients();
         inputs.observeFlowsLost = flowReporting_->stream().lostTotal();
     }
+    std::optional<bus::StateFeedStatus> feed;
+    if (kubeSource_) {
+        feed = kubeSource_->status();
+        inputs.feed = &*feed;
+    }
     return metrics::renderMetrics(inputs);
 }
 

@@ -32,6 +32,8 @@ Result<std::string> Daemon::reloadConfig() {
     const RestartOnlyKey restartOnly[] = {
         {"[node] name", next.node.name != cur.node.name},
         {"[state] source", next.state.source != cur.state.source},
+        {"[kubernetes] kubeconfig", next.kubernetes.kubeconfig != cur.kubernetes.kubeconfig},
+        {"[kubernetes] last-known", next.kubernetes.lastKnown != cur.kubernetes.lastKnown},
         {"[datapath] bpffs", next.datapath.bpffs != cur.datapath.bpffs},
         {"[datapath] max-local-endpoints", next.datapath.maxLocalEndpoints != cur.datapath.maxLocalEndpoints},
         {"[datapath] max-interfaces", next.datapath.maxInterfaces != cur.datapath.maxInterfaces},
@@ -81,7 +83,7 @@ Result<std::string> Daemon::reloadConfig() {
         cur.node.externalInterfaces = next.node.externalInterfaces;
         reconciler_->setExternalInterfaces(cur.node.externalInterfaces);
     }
-    if (next.state.snapshot != cur.state.snapshot) {
+    if (next.state.snapshot != cur.state.snapshot && cur.state.source == config::StateSource::Snapshot) {
         cur.state.snapshot = next.state.snapshot;
         if (auto st = watchSnapshot(); !st)
             spdlog::error("Failed to watch the new snapshot path: {}", st.error().message);

@@ -36,6 +36,7 @@ bus::NodeStatus Daemon::status() {
             std::chrono::duration_cast<std::chrono::microseconds>(appliedAt_->time_since_epoch()).count());
     s.lastRefusedReload = lastRefusal_;
     s.pendingInterfaces = pendingInterfaces_;
+    if (kubeSource_) s.feed = kubeSource_->status();
 
     auto describe = [&](int ifindex, const char* role) {
         bus::InterfaceStatus i;
