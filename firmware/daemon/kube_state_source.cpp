@@ -10,7 +10,6 @@
 #include "kube/credentials.h"
 #include "state/live_model_repair.h"
 #include "state/snapshot_loader.h"
-#include "state/snapshot_writer.h"
 
 namespace nodeplane::daemon {
 
@@ -117,24 +116,29 @@ void KubeStateSource::onFeedChanged() {
 
 Result<std::string> KubeStateSource::applyFeed(const char* why, steady_clock::time_point began) {
     lastApplyAt_ = steady_clock::now();
-    auto taken = feed_->take();
+    // The kept state is refreshed in place: only kinds that changed are
+    // copied again, unless the last repair edited the model (what it left
+    // out may belong in now).
+    feed_->refresh(live_, refreshAll_);
+    refreshAll_ = false;
     // Only a changed state, or one not in force yet, is worth a compile.
-    if (appliedLive_ && taken.changes.empty() && taken.errors.empty()) return std::string("no change");
+    if (appliedLive_ && live_.changes.empty() && live_.errors.empty()) return std::string("no change");
     // The same unusable annotations come back with every apply: said once.
-    auto interfaceNotes = assignPodInterfaces(taken.model);
+    auto interfaceNotes = assignPodInterfaces(live_.model);
     if (interfaceNotes != interfaceNotes_)
         for (const auto& note : interfaceNotes) spdlog::warn("{}", note);
     interfaceNotes_ = std::move(interfaceNotes);
-    auto repair = state::repairLiveModel(taken.model);
-    if (repair.dropped || repair.cleared) {
-        spdlog::info("The API server's state is inconsistent for now: {} objects left out, {} references cleared",
-                     repair.dropped, repair.cleared);
+    auto repair = state::repairLiveModel(live_.model);
+    if (repair.changed()) {
+        refreshAll_ = true;
+        spdlog::info("The API server's state is inconsistent for now: {} objects left out, {} references cleared, "
+                     "{} added",
+                     repair.dropped, repair.cleared, repair.added);
         for (const auto& note : repair.notes) spdlog::debug("  {}", note);
     }
-    live_ = std::move(taken.model);
     appliedLive_ = false;
-    auto applied = apply_(live_, std::move(taken.errors), taken.changes,
-                          {"the API server", describeChanges(taken.changes) + " changed", why, began});
+    auto applied = apply_(live_.model, live_.errors, live_.changes,
+                          {"the API server", describeChanges(live_.changes) + " changed", why, began});
     if (!applied) return applied;
     appliedLive_ = true;
     if (servingLastKnown_) {
@@ -194,16 +198,7 @@ void KubeStateSource::saveLastKnown() {
     // Only a state in force is worth booting from.
     if (!appliedLive_) return;
     savedAt_ = steady_clock::now();
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(lastKnownPath_).parent_path(), ec);
-    const auto began = steady_clock::now();
-    if (auto st = state::writeSnapshotAtomically(lastKnownPath_, live_); !st) {
-        spdlog::error("Failed to save the last-known state: {}", st.error().message);
-        return;
-    }
-    savedUsec_ = usecSinceEpoch(system_clock::now());
-    spdlog::debug("Last-known state saved to {} in {:.1f} ms", lastKnownPath_,
-                  std::chrono::duration<double, std::milli>(steady_clock::now() - began).count());
+    writer_.submit(live_.model);  // a copy: the writer renders it on its own thread
 }
 
 Result<std::string> KubeStateSource::applyNow(const char* why) {
@@ -227,7 +222,7 @@ bus::StateFeedStatus KubeStateSource::status() const {
     s.lastError = health.lastError;
     s.lastContactUsec = usecSinceEpoch(health.lastContact);
     s.lastKnownPath = lastKnownPath_;
-    s.lastKnownSavedUsec = savedUsec_;
+    s.lastKnownSavedUsec = writer_.savedUsec();
     s.relists = health.relists;
     s.watchRestarts = health.watchRestarts;
     s.events = health.events;

@@ -16,6 +16,7 @@
 #include "common/event.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "daemon/last_known_writer.h"
 #include "daemon/state_origin.h"
 #include "kube/cluster_feed.h"
 #include "state/model.h"
@@ -32,16 +33,17 @@ public:
     // Changes arriving this close together are applied as one generation:
     // a rollout touches many objects within milliseconds.
     static constexpr std::chrono::milliseconds kSettle{50};
-    // And applies are at least this far apart: taking the feed's state
-    // copies the whole cluster (tens of ms at 50,000 pods), so under a
-    // steady stream of changes they are batched rather than applied one by one.
+    // And applies are at least this far apart: each compiles and plans
+    // over the cluster's changed kinds, so under a steady stream of changes
+    // they are batched rather than applied one by one.
     static constexpr std::chrono::milliseconds kMinApplyInterval{200};
     // At boot, how long the first sync may take before the last-known state
     // is applied instead; a failed request applies it at once.
     static constexpr std::chrono::seconds kBootSyncWait{10};
     // The last-known snapshot is written at most this often (after the
-    // first sync at once): rendering a big cluster costs real time.
-    static constexpr std::chrono::seconds kMinSaveInterval{5};
+    // first sync at once): rendering a big cluster costs seconds of a core,
+    // and the file only matters when the API server is down at boot.
+    static constexpr std::chrono::seconds kMinSaveInterval{10};
 
     // Reads the credentials ([kubernetes] kubeconfig, or the in-cluster
     // service account) and starts the feed; a bad kubeconfig is an error.
@@ -58,8 +60,8 @@ public:
 
 private:
     KubeStateSource(sd_event* loop, std::string nodeName, std::string lastKnownPath, std::string describe, Apply apply)
-        : loop_(loop), nodeName_(std::move(nodeName)), lastKnownPath_(std::move(lastKnownPath)),
-          describe_(std::move(describe)), apply_(std::move(apply)) {}
+        : loop_(loop), nodeName_(std::move(nodeName)), lastKnownPath_(lastKnownPath),
+          describe_(std::move(describe)), apply_(std::move(apply)), writer_(std::move(lastKnownPath)) {}
 
     Status arm(kube::FeedOptions options);
     void onFeedChanged();
@@ -80,6 +82,7 @@ private:
     std::string lastKnownPath_;
     std::string describe_;  // the credentials' source, for logs
     Apply apply_;
+    LastKnownWriter writer_;
     std::unique_ptr<kube::ClusterFeed> feed_;
     EventSourcePtr notifySource_;
     EventSourcePtr settleTimer_;
@@ -88,8 +91,10 @@ private:
     std::optional<std::chrono::steady_clock::time_point> changedAt_;  // first change not applied yet
     std::optional<std::chrono::steady_clock::time_point> lastApplyAt_;
 
-    // The model the feed gave last; `appliedLive_` when it is the one in force.
-    state::Model live_;
+    // The feed's state as last refreshed, made consistent; `appliedLive_`
+    // when its model is the one in force.
+    kube::FeedState live_;
+    bool refreshAll_ = false;
     bool appliedLive_ = false;
     bool everSynced_ = false;
     // Booting from the last-known snapshot happens at most once, before the
@@ -99,7 +104,6 @@ private:
     bool servingLastKnown_ = false;
     bool saveWanted_ = false;
     std::optional<std::chrono::steady_clock::time_point> savedAt_;
-    std::uint64_t savedUsec_ = 0;
     std::string lastLoggedError_;
     std::vector<std::string> interfaceNotes_;  // as last logged
 };

@@ -52,4 +52,8 @@ FeedState ClusterFeed::take() {
     return shared_->take();
 }
 
+void ClusterFeed::refresh(FeedState& state, bool all) {
+    shared_->refresh(state, all);
+}
+
 }  // namespace nodeplane::kube

@@ -49,6 +49,9 @@ public:
     void clearNotification();  // reads the eventfd
     FeedHealth health() const;
     FeedState take();  // a copy of the current state; resets `changes`
+    // The same into a state kept between calls: only kinds changed since the
+    // last call are copied again (every kind with `all`); see ObjectStore::refresh.
+    void refresh(FeedState& state, bool all);
 
 private:
     ClusterFeed();

@@ -32,6 +32,11 @@ FeedState FeedShared::take() {
     return store_.take();
 }
 
+void FeedShared::refresh(FeedState& state, bool all) {
+    std::lock_guard lock(mutex_);
+    store_.refresh(state, all);
+}
+
 FeedHealth FeedShared::summaryLocked() const {
     FeedHealth h = counters_;
     h.synced = true;

@@ -30,6 +30,7 @@ public:
         if (fn(store_)) wake();
     }
     FeedState take();
+    void refresh(FeedState& state, bool all);
 
     // Health, per kind. Each wakes the daemon only when the summary changes.
     void succeeded(Kind kind, bool listed);  // a response or an event arrived

@@ -62,6 +62,7 @@ ObjectStore::Table<T>& ObjectStore::table() {
 
 template <typename T>
 void ObjectStore::noteChange(const T* before, const T* after) {
+    table<T>().dirty = true;
     if constexpr (std::is_same_v<T, state::Service>) {
         changes_.services.insert(keyOf(before ? *before : *after));
     } else if constexpr (std::is_same_v<T, state::EndpointSlice>) {
@@ -191,20 +192,30 @@ bool ObjectStore::remove(Kind kind, const state::ObjectKey& key) {
 
 FeedState ObjectStore::take() {
     FeedState out;
-    out.model.node = nodeName_;
+    refresh(out, true);
+    return out;
+}
+
+void ObjectStore::refresh(FeedState& state, bool all) {
+    if (!taken_) all = true;
+    state.model.node = nodeName_;
+    state.errors.clear();
     for (const auto& info : kKinds) {
         withType(info.kind, [&]<typename T>() {
             auto& t = table<T>();
-            auto& into = objectsOf<T>(out.model);
+            for (const auto& [label, errors] : t.errors)
+                state.errors.insert(state.errors.end(), errors.begin(), errors.end());
+            if (!all && !t.dirty) return;
+            auto& into = objectsOf<T>(state.model);
+            into.clear();
             into.reserve(t.objects.size());
             for (const auto& [key, object] : t.objects) into.push_back(object);
-            for (const auto& [label, errors] : t.errors) out.errors.insert(out.errors.end(), errors.begin(), errors.end());
+            t.dirty = false;
         });
     }
-    out.changes = std::exchange(changes_, {});
-    if (!taken_) out.changes.everything = true;
+    state.changes = std::exchange(changes_, {});
+    if (!taken_) state.changes.everything = true;
     taken_ = true;
-    return out;
 }
 
 }  // namespace nodeplane::kube

@@ -39,14 +39,21 @@ public:
     bool put(Kind kind, const state::ObjectKey& key, k8sjson::Parsed parsed);
     bool remove(Kind kind, const state::ObjectKey& key);
 
-    // The current state and the changes since the last take().
+    // The current state and the changes since the last take() or refresh().
     FeedState take();
+    // The same into a state the caller keeps between calls: only the kinds
+    // that changed since the last call are copied again (all of them with
+    // `all`, or on the first call), so a steady stream of endpoint changes
+    // does not copy 50,000 pods each time. `state.errors` is replaced and
+    // `state.changes` set to the changes since the last call.
+    void refresh(FeedState& state, bool all);
 
 private:
     template <typename T>
     struct Table {
         std::map<state::ObjectKey, T> objects;
         std::map<std::string, InputErrors> errors;  // by object label ("Pod shop/web-1")
+        bool dirty = true;  // changed since the last take() or refresh()
     };
     template <typename T>
     Table<T>& table();

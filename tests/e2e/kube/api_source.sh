@@ -86,7 +86,7 @@ np_wait_tcp a 10.96.0.10 80 b 10
 
 np_log "the last-known snapshot holds the applied state and loads"
 last_known=$(np_kube_last_known node-a)
-np_wait_for "the last-known snapshot to hold the EndpointSlice without the policy" 15 \
+np_wait_for "the last-known snapshot to hold the EndpointSlice without the policy" 25 \
   bash -c "grep -q 'web-1' '$last_known' && ! grep -q 'b-deny-ingress' '$last_known'"
 "$NODEPLANED" --check-snapshot "$last_known" >"$NP_WORK/check.out" 2>&1 ||
   np_fail "the last-known snapshot is refused: $(cat "$NP_WORK/check.out")"

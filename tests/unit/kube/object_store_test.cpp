@@ -187,3 +187,29 @@ TEST(ObjectStore, PodStatusChurnIsNoChange) {
     CHECK_TRUE(state.changes.pods);
     STRCMP_EQUAL("10.244.1.6", state.model.pods.at(0).podIPs.at(0).toString().c_str());
 }
+
+TEST(ObjectStore, RefreshCopiesOnlyKindsThatChangedUnlessAskedForAll) {
+    ObjectStore store("n1");
+    store.replace(Kind::Service, services({service("shop", "web", 80)}));
+    store.replace(Kind::EndpointSlice, slices({slice("shop", "web-1", "web", "10.0.0.1")}));
+    kube::FeedState kept;
+    store.refresh(kept, false);
+    CHECK_TRUE(kept.changes.everything);  // the first refresh copies everything
+    LONGS_EQUAL(1, kept.model.services.size());
+
+    // The caller edits its copy (as the daemon's repair does); a kind that did
+    // not change in the store is not copied again, so the edit stays.
+    kept.model.services.clear();
+    store.put(Kind::EndpointSlice, {"shop", "web-1"}, slices({slice("shop", "web-1", "web", "10.0.0.2")}));
+    store.refresh(kept, false);
+    LONGS_EQUAL(0, kept.model.services.size());
+    LONGS_EQUAL(1, kept.model.endpointSlices.size());
+    STRCMP_EQUAL("10.0.0.2", kept.model.endpointSlices[0].endpoints[0].addresses[0].toString().c_str());
+    CHECK_FALSE(kept.changes.everything);
+    CHECK((kept.changes.endpointSlicesOf == Keys{{"shop", "web"}}));
+
+    // With `all`, every kind is copied again and the edit is undone; nothing changed since.
+    store.refresh(kept, true);
+    LONGS_EQUAL(1, kept.model.services.size());
+    CHECK_TRUE(kept.changes.empty());
+}
