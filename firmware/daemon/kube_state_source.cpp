@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -108,14 +109,24 @@ void KubeStateSource::onFeedChanged() {
     const auto now = steady_clock::now();
     changedAt_ = now;
     std::chrono::microseconds wait = kSettle;
-    if (lastApplyAt_ && *lastApplyAt_ + kMinApplyInterval - now > wait)
-        wait = std::chrono::duration_cast<std::chrono::microseconds>(*lastApplyAt_ + kMinApplyInterval - now);
+    if (lastApplyEnd_) {
+        const auto gap = std::min<std::chrono::microseconds>(kApplyGapPerCost * lastApplyCost_, kMaxApplyGap);
+        const auto due = std::chrono::duration_cast<std::chrono::microseconds>(*lastApplyEnd_ + gap - now);
+        wait = std::max(wait, due);
+    }
     if (auto st = armTimer(loop_, settleTimer_, wait, &KubeStateSource::onSettled, this); !st)
         spdlog::error("{}", st.error().message);
 }
 
 Result<std::string> KubeStateSource::applyFeed(const char* why, steady_clock::time_point began) {
-    lastApplyAt_ = steady_clock::now();
+    const auto started = steady_clock::now();
+    auto applied = applyFeedNow(why, began);
+    lastApplyEnd_ = steady_clock::now();
+    lastApplyCost_ = std::chrono::duration_cast<std::chrono::microseconds>(*lastApplyEnd_ - started);
+    return applied;
+}
+
+Result<std::string> KubeStateSource::applyFeedNow(const char* why, steady_clock::time_point began) {
     // The kept state is refreshed in place: only kinds that changed are
     // copied again, unless the last repair edited the model (what it left
     // out may belong in now).

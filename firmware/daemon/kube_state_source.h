@@ -33,10 +33,12 @@ public:
     // Changes arriving this close together are applied as one generation:
     // a rollout touches many objects within milliseconds.
     static constexpr std::chrono::milliseconds kSettle{50};
-    // And applies are at least this far apart: each compiles and plans
-    // over the cluster's changed kinds, so under a steady stream of changes
-    // they are batched rather than applied one by one.
-    static constexpr std::chrono::milliseconds kMinApplyInterval{200};
+    // Under a steady stream of changes an apply starts no sooner than this
+    // many times its predecessor's cost after it: the loop then spends at
+    // most a third of its time applying, whatever the cluster's size, and a
+    // small cluster is not slowed to a big one's pace.
+    static constexpr int kApplyGapPerCost = 2;
+    static constexpr std::chrono::milliseconds kMaxApplyGap{1000};
     // At boot, how long the first sync may take before the last-known state
     // is applied instead; a failed request applies it at once.
     static constexpr std::chrono::seconds kBootSyncWait{10};
@@ -65,7 +67,9 @@ private:
 
     Status arm(kube::FeedOptions options);
     void onFeedChanged();
+    // Applies the feed's state, timing it for the gap before the next.
     Result<std::string> applyFeed(const char* why, std::chrono::steady_clock::time_point began);
+    Result<std::string> applyFeedNow(const char* why, std::chrono::steady_clock::time_point began);
     void bootFromLastKnown(const std::string& reason);
     void saveLastKnown();
     void scheduleSave();
@@ -89,7 +93,8 @@ private:
     EventSourcePtr bootTimer_;
     EventSourcePtr saveTimer_;
     std::optional<std::chrono::steady_clock::time_point> changedAt_;  // first change not applied yet
-    std::optional<std::chrono::steady_clock::time_point> lastApplyAt_;
+    std::optional<std::chrono::steady_clock::time_point> lastApplyEnd_;
+    std::chrono::microseconds lastApplyCost_{0};
 
     // The feed's state as last refreshed, made consistent; `appliedLive_`
     // when its model is the one in force.
