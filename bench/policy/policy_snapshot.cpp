@@ -29,15 +29,6 @@ std::string labelsToml(const state::Labels& labels) {
     return out + (labels.empty() ? "}" : " }");
 }
 
-const char* protocolName(state::Protocol p) {
-    switch (p) {
-        case state::Protocol::TCP: return "TCP";
-        case state::Protocol::UDP: return "UDP";
-        case state::Protocol::SCTP: return "SCTP";
-    }
-    return "TCP";
-}
-
 const char* operatorName(state::SelectorOperator op) {
     switch (op) {
         case state::SelectorOperator::In: return "In";

@@ -11,14 +11,6 @@ constexpr const char* kNamespaceNameLabel = "kubernetes.io/metadata.name";
 
 std::string qualified(const std::string& namespace_, const std::string& name) { return namespace_ + "/" + name; }
 
-const char* protocolName(Protocol p) {
-    switch (p) {
-        case Protocol::TCP: return "TCP";
-        case Protocol::UDP: return "UDP";
-        case Protocol::SCTP: return "SCTP";
-    }
-    return "TCP";
-}
 
 std::string labelOf(const char* kind, const std::string& namespace_, const std::string& name) {
     return std::string(kind) + " " + qualified(namespace_, name);

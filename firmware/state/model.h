@@ -28,6 +28,16 @@ struct SourceLocation {
 
 enum class Protocol : std::uint8_t { TCP, UDP, SCTP };
 
+// As the Kubernetes API and the snapshot spell it.
+inline const char* protocolName(Protocol p) {
+    switch (p) {
+        case Protocol::TCP: return "TCP";
+        case Protocol::UDP: return "UDP";
+        case Protocol::SCTP: return "SCTP";
+    }
+    return "TCP";
+}
+
 struct Taint {
     std::string key;
     std::string value;

@@ -14,15 +14,6 @@ using config::checkedString;
 
 constexpr std::int64_t kMaxAffinitySeconds = 86400;  // ClientIPConfig.timeoutSeconds: 0 < t <= 1 day
 
-std::string protocolName(Protocol protocol) {
-    switch (protocol) {
-        case Protocol::TCP: return "TCP";
-        case Protocol::UDP: return "UDP";
-        case Protocol::SCTP: return "SCTP";
-    }
-    return "?";
-}
-
 // What the reader knows about the service while it reads the rest.
 struct Shape {
     std::optional<ServiceType> type;  // nullopt: the type was invalid, so type rules are skipped

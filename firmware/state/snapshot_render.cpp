@@ -14,14 +14,6 @@ namespace {
 
 constexpr std::uint32_t kDefaultAffinitySeconds = 10800;  // the parser's default (Kubernetes': 3 h)
 
-const char* protocolName(Protocol p) {
-    switch (p) {
-        case Protocol::TCP: return "TCP";
-        case Protocol::UDP: return "UDP";
-        case Protocol::SCTP: return "SCTP";
-    }
-    return "TCP";
-}
 
 const char* serviceTypeName(ServiceType t) {
     switch (t) {
