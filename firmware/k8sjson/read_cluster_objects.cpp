@@ -55,6 +55,7 @@ void readPod(const JsonValue& root, state::Pod& out) {
     JsonValue meta = root["metadata"];
     out.labels = meta["labels"].stringMap();
     out.annotations = meta["annotations"].stringMap();
+    out.deleting = meta["deletionTimestamp"].present();
     // Only what names the pod's workload; uid, apiVersion and the like are
     // not part of the model.
     for (const auto& v : meta["ownerReferences"].items()) {

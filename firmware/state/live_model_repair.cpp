@@ -181,39 +181,50 @@ private:
     }
 
     // An interface name of a pod gone is reused by its successor (a
-    // StatefulSet pod of the same name hashes to the same veth): the later
-    // pod has it.
+    // StatefulSet pod of the same name hashes to the same veth): a pod that
+    // is not terminating has it first, then the later pod.
     void releaseTakenInterfaces() {
         std::unordered_set<std::string> taken;
-        for (std::size_t i = model_.pods.size(); i-- > 0;) {
-            Pod& pod = model_.pods[i];
-            if (!pod.interface) continue;
-            if (taken.insert(*pod.interface).second) continue;
-            cleared(labelOf(pod), "interface '" + *pod.interface + "' is held by a later pod", "interface");
-            pod.interface.reset();
+        for (bool terminating : {false, true}) {
+            for (std::size_t i = model_.pods.size(); i-- > 0;) {
+                Pod& pod = model_.pods[i];
+                if (!pod.interface || pod.deleting != terminating) continue;
+                if (taken.insert(*pod.interface).second) continue;
+                cleared(labelOf(pod),
+                        "interface '" + *pod.interface +
+                            (terminating ? "' is held by a pod that is not terminating" : "' is held by a later pod"),
+                        "interface");
+                pod.interface.reset();
+            }
         }
     }
 
     // IPAM hands an IP to a new pod only after the old one released it: the
     // old pod finished (k8sjson already leaves a Succeeded or Failed pod
-    // without IPs) or is terminating. The later pod holds the IP; the other
-    // is kept without it, so its labels and its endpoints' targetRefs stay.
-    // Leaving both would put the IP into both pods' policy sets.
+    // without IPs) or is terminating. A pod that is not terminating holds
+    // the IP first, then the later pod; the other is kept without it, so its
+    // labels and its endpoints' targetRefs stay. Leaving both would put the
+    // IP into both pods' policy sets.
     void releaseTakenPodIPs() {
         std::unordered_set<std::string> taken;
-        for (std::size_t i = model_.pods.size(); i-- > 0;) {
-            Pod& pod = model_.pods[i];
-            // hostNetwork pods share their node's IPs and claim none.
-            if (pod.hostNetwork) continue;
-            std::vector<IpAddress> kept;
-            for (const auto& ip : pod.podIPs) {
-                if (taken.insert(ip.toString()).second) {
-                    kept.push_back(ip);
-                    continue;
+        for (bool terminating : {false, true}) {
+            for (std::size_t i = model_.pods.size(); i-- > 0;) {
+                Pod& pod = model_.pods[i];
+                // hostNetwork pods share their node's IPs and claim none.
+                if (pod.hostNetwork || pod.deleting != terminating) continue;
+                std::vector<IpAddress> kept;
+                for (const auto& ip : pod.podIPs) {
+                    if (taken.insert(ip.toString()).second) {
+                        kept.push_back(ip);
+                        continue;
+                    }
+                    cleared(labelOf(pod),
+                            ip.toString() + (terminating ? " is the IP of a pod that is not terminating"
+                                                         : " is the IP of a later pod"),
+                            "IP");
                 }
-                cleared(labelOf(pod), ip.toString() + " is the IP of a later pod", "IP");
+                pod.podIPs = std::move(kept);
             }
-            pod.podIPs = std::move(kept);
         }
     }
 

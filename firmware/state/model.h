@@ -101,6 +101,9 @@ struct Pod {
     std::optional<std::string> interface;  // host-side interface, pods on this node only
     SourceLocation where;
     std::vector<OwnerReference> ownerReferences;  // optional; for naming the workload
+    // Terminating (metadata.deletionTimestamp set): from the API server only,
+    // not a snapshot key. Its IP may already be a new pod's.
+    bool deleting = false;
 
     bool operator==(const Pod&) const = default;
 };

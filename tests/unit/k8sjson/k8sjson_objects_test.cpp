@@ -165,6 +165,17 @@ TEST(K8sJsonObjects, PodOwnerReferencesKeepKindNameAndController) {
     CHECK(none.objects.pods[0].ownerReferences.empty());
 }
 
+TEST(K8sJsonObjects, APodWithADeletionTimestampIsTerminatingAndKeepsItsIP) {
+    auto p = parse(R"({"apiVersion": "v1", "kind": "Pod",
+      "metadata": {"namespace": "shop", "name": "web-1", "deletionTimestamp": "2026-11-29T05:00:00Z"},
+      "spec": {"nodeName": "n1"}, "status": {"phase": "Running", "podIP": "10.0.0.7"}})");
+    STRCMP_EQUAL("", formatInputErrors(p.errors).c_str());
+    CHECK_TRUE(p.objects.pods.at(0).deleting);
+    LONGS_EQUAL(1, p.objects.pods[0].podIPs.size());
+    auto live = parse(R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"namespace": "shop", "name": "p"}})");
+    CHECK_FALSE(live.objects.pods.at(0).deleting);
+}
+
 TEST(K8sJsonObjects, PodOwnerReferenceErrorsNameThePath) {
     auto p = parse(R"({"apiVersion": "v1", "kind": "Pod",
       "metadata": {"namespace": "shop", "name": "p",

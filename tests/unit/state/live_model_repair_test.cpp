@@ -211,6 +211,22 @@ TEST(LiveModelRepair, AReusedPodIPBelongsToTheLaterPod) {
     STRCMP_EQUAL("web-1", m.endpointSlices[0].endpoints[0].targetRef->name.c_str());
 }
 
+TEST(LiveModelRepair, ATerminatingPodYieldsItsIPAndInterfaceWhereverItIsListed) {
+    Model m = cluster();
+    // web-0 is new and listed first; web-1, listed later, is terminating and
+    // still shows the IP and interface its successor already has.
+    m.pods[0].deleting = true;
+    m.pods.insert(m.pods.begin(), pod("web-0", "node-a", {ip("10.200.1.10")}, "veth-web-1"));
+    auto report = repairRefused(m);
+    STRCMP_EQUAL("Pod shop/web-1: interface 'veth-web-1' is held by a pod that is not terminating, interface cleared\n"
+                 "Pod shop/web-1: 10.200.1.10 is the IP of a pod that is not terminating, IP cleared\n",
+                 notesOf(report).c_str());
+    STRCMP_EQUAL("10.200.1.10", m.pods[0].podIPs.at(0).toString().c_str());
+    STRCMP_EQUAL("veth-web-1", m.pods[0].interface->c_str());
+    CHECK_TRUE(m.pods[1].podIPs.empty());
+    CHECK_FALSE(m.pods[1].interface.has_value());
+}
+
 TEST(LiveModelRepair, HostNetworkPodsShareTheirNodesIPs) {
     Model m = cluster();
     Pod a = pod("agent-a", "node-a", {ip("192.168.50.2")});
